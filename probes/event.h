@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one contract between a probe and the execwatch host: the layout of a
+ * sample in the "events" perf buffer. A sample is this fixed header followed
+ * by data[]: the executed file name (filename_len bytes, NUL included) and
+ * then the argument area (args_len bytes: argv[0], argv[1], ... each ending
+ * in NUL, exactly as the kernel laid them out in the new image).
+ *
+ * Probe side (BCC) and host side both include this file, so it uses only
+ * the kernel's __uN types.
+ */
+#ifndef EXECWATCH_EVENT_H
+#define EXECWATCH_EVENT_H
+
+#define EW_EVENT_VERSION	1
+#define EW_COMM_LEN		16
+/* Power-of-two sizes: the probe masks offsets with them for the verifier. */
+#define EW_FILENAME_MAX		4096
+#define EW_ARGS_MAX		32768
+
+/* event.flags */
+#define EW_F_ARGS_TRUNCATED	(1U << 0)	/* argument area longer than EW_ARGS_MAX */
+#define EW_F_ARGS_UNREADABLE	(1U << 1)	/* argv could not be read (failed exec) */
+#define EW_F_FILENAME_TRUNCATED	(1U << 2)
+#define EW_F_FILENAME_UNREADABLE (1U << 3)
+#define EW_F_NEW_IMAGE		(1U << 4)	/* argv read from the new image */
+#define EW_F_EXECVEAT		(1U << 5)
+#define EW_F_ARGC_TRUNCATED	(1U << 6)	/* failed exec: more than EW_MAX_ARGS */
+
+struct ew_event {
+	__u64 ts_ns;		/* bpf_ktime_get_ns() at syscall return */
+	__u64 enter_ns;		/* bpf_ktime_get_ns() at syscall entry */
+	__u64 seq;		/* per-CPU sequence number, counts every attempt */
+	__u32 cpu;
+	__u32 pid;		/* thread group id, after the exec */
+	__u32 tid;		/* thread id at entry (differs for a non-leader exec) */
+	__u32 ppid;		/* real parent's thread group id */
+	__u32 uid;
+	__s32 ret;		/* syscall return: 0 or -errno */
+	__u32 flags;		/* EW_F_* */
+	__u32 argc;		/* from the new image's stack; 0 when unknown */
+	__u16 filename_len;
+	__u16 args_len;
+	__u32 version;		/* EW_EVENT_VERSION */
+	char comm[EW_COMM_LEN];
+	char data[];
+};
+
+#endif /* EXECWATCH_EVENT_H */

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "filters.h"
+#include "output.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int compile(regex_t *re, const char *pat, const char *opt, char *err,
+		   size_t errlen)
+{
+	int rc = regcomp(re, pat, REG_EXTENDED | REG_NOSUB);
+	char why[128];
+
+	if (!rc)
+		return 0;
+	regerror(rc, re, why, sizeof(why));
+	snprintf(err, errlen, "invalid regular expression '%s' for %s: %s",
+		 pat, opt, why);
+	return -1;
+}
+
+int ew_filters_init(struct ew_filters *f, const char *name, const char *line,
+		    char *err, size_t errlen)
+{
+	memset(f, 0, sizeof(*f));
+	if (name) {
+		if (compile(&f->name, name, "--name", err, errlen))
+			return -1;
+		f->has_name = true;
+	}
+	if (line) {
+		if (compile(&f->line, line, "--line", err, errlen)) {
+			ew_filters_free(f);
+			return -1;
+		}
+		f->has_line = true;
+	}
+	return 0;
+}
+
+bool ew_filters_match(struct ew_filters *f, const struct ew_exec *x)
+{
+	if (f->has_name && regexec(&f->name, x->comm, 0, NULL, 0))
+		return false;
+	if (f->has_line) {
+		ew_buf_reset(&f->scratch);
+		ew_joined_args(&f->scratch, x);
+		if (!f->scratch.p || regexec(&f->line, f->scratch.p, 0, NULL, 0))
+			return false;
+	}
+	return true;
+}
+
+void ew_filters_free(struct ew_filters *f)
+{
+	if (f->has_name)
+		regfree(&f->name);
+	if (f->has_line)
+		regfree(&f->line);
+	f->has_name = f->has_line = false;
+	ew_buf_free(&f->scratch);
+}

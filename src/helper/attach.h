@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Choosing kprobes or tracepoints, loading the probe's programs, attaching. */
+#ifndef EXECWATCH_ATTACH_H
+#define EXECWATCH_ATTACH_H
+
+#include <stdbool.h>
+
+enum ew_mech { EW_MECH_KPROBE, EW_MECH_TRACEPOINT };
+
+struct ew_attach_plan {
+	enum ew_mech mech;
+	bool fallback_allowed;		/* auto: tracepoints if kprobes fail */
+	char fn[2][64];			/* kernel symbols for execve, execveat */
+	char reason[256];		/* why this mechanism, for --verbose */
+};
+
+/* Decides from the request ("auto", "kprobe", "tracepoint") and this kernel.
+ * Returns 0, or -1 with reason holding the error. */
+int ew_plan_attach(const char *requested, struct ew_attach_plan *plan);
+
+/* Program names a probe must define for MECH, NULL-terminated. */
+const char *const *ew_required_programs(enum ew_mech mech);
+
+struct ew_loaded {
+	int links[8];
+	int nlinks;
+};
+
+/* Loads the programs of MOD (a BCC module) and attaches them. On failure
+ * returns -1 with a message in err and leaves nothing attached. */
+int ew_load_and_attach(void *mod, const struct ew_attach_plan *plan,
+		       struct ew_loaded *out, char *err, int errlen);
+
+#endif

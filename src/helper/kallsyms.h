@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The kernel's real function name for a syscall, from /proc/kallsyms. */
+#ifndef EXECWATCH_KALLSYMS_H
+#define EXECWATCH_KALLSYMS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/*
+ * Finds the text symbol for syscall NAME ("execve"): "sys_execve" on old
+ * kernels, "__x64_sys_execve" with syscall wrappers, and the other
+ * architectures' prefixes, in BCC's order. Returns 0, or -ENOENT.
+ */
+int ew_syscall_fnname(FILE *kallsyms, const char *name, char *out,
+		      size_t outlen);
+
+#endif

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "helper_client.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef EXECWATCH_LIBEXECDIR
+#define EXECWATCH_LIBEXECDIR "/usr/local/libexec/execwatch"
+#endif
+#define HELPER_NAME "execwatch-compile"
+
+/* Next to the binary in a build tree, else where it was installed. */
+static int find_helper(char *out, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n > 0) {
+		char *slash;
+
+		self[n] = 0;
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = 0;
+			snprintf(out, len, "%s/%s", self, HELPER_NAME);
+			if (access(out, X_OK) == 0)
+				return 0;
+		}
+	}
+	snprintf(out, len, "%s/%s", EXECWATCH_LIBEXECDIR, HELPER_NAME);
+	return access(out, X_OK) == 0 ? 0 : -ENOENT;
+}
+
+static pid_t spawn(const char *path, int child_sock)
+{
+	pid_t pid = fork();
+	sigset_t none;
+
+	if (pid)
+		return pid;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	if (dup2(child_sock, EW_HELPER_FD) < 0)
+		_exit(127);
+	/* BCC writes some messages to stdout, which carries events. */
+	dup2(STDERR_FILENO, STDOUT_FILENO);
+	execl(path, HELPER_NAME, (char *)NULL);
+	_exit(127);
+}
+
+static int send_request(int s, const struct ew_helper_req *rq)
+{
+	size_t hl = strlen(rq->event_h);
+	char *hdr = malloc(sizeof("event.h") + hl);
+	int err = 0, i;
+
+	if (!hdr)
+		return -ENOMEM;
+	memcpy(hdr, "event.h", sizeof("event.h"));
+	memcpy(hdr + sizeof("event.h"), rq->event_h, hl);
+	err = err ?: ew_send_str(s, EW_REQ_SOURCE, rq->source);
+	err = err ?: ew_send_str(s, EW_REQ_NAME, rq->name);
+	err = err ?: ew_send_str(s, EW_REQ_ATTACH, rq->attach);
+	err = err ?: ew_send(s, EW_REQ_HEADER, hdr, sizeof("event.h") + hl);
+	for (i = 0; i < rq->ncflags && !err; i++)
+		err = ew_send_str(s, EW_REQ_CFLAG, rq->cflags[i]);
+	if (rq->verbose && !err)
+		err = ew_send(s, EW_REQ_VERBOSE, NULL, 0);
+	if (rq->dry_run && !err)
+		err = ew_send(s, EW_REQ_DRY_RUN, NULL, 0);
+	err = err ?: ew_send(s, EW_REQ_GO, NULL, 0);
+	free(hdr);
+	return err;
+}
+
+static int take_fds(struct ew_frame *f, struct ew_probe *out)
+{
+	const struct ew_fd_desc *d = (const void *)f->data;
+	int n = f->len / sizeof(*d), i;
+
+	if (n != f->nfds)
+		return -EPROTO;
+	for (i = 0; i < n; i++) {
+		if (d[i].kind == EW_FD_LINK) {
+			out->links[out->nlinks++] = f->fds[i];
+		} else {
+			struct ew_map *m = &out->maps[out->nmaps++];
+
+			memcpy(m->name, d[i].name, EW_NAME_LEN);
+			m->name[EW_NAME_LEN - 1] = 0;
+			m->fd = f->fds[i];
+			m->type = d[i].map_type;
+			m->key_size = d[i].key_size;
+			m->value_size = d[i].value_size;
+			m->max_entries = d[i].max_entries;
+		}
+	}
+	f->nfds = 0;
+	return 0;
+}
+
+static int add_cflag(struct ew_probe *out, const char *s)
+{
+	char **v = realloc(out->cflags, (out->ncflags + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	out->cflags = v;
+	v[out->ncflags] = strdup(s);
+	return v[out->ncflags++] ? 0 : -ENOMEM;
+}
+
+/* One message from the helper; returns 1 when done, 0 to go on, <0 failed. */
+static int handle(struct ew_frame *f, const struct ew_helper_req *rq,
+		  struct ew_probe *out)
+{
+	char *hint;
+
+	switch (f->type) {
+	case EW_MSG_INFO:
+		if (rq->verbose)
+			fprintf(stderr, "execwatch: %s\n", f->data);
+		return 0;
+	case EW_MSG_WARN:
+		fprintf(stderr, "execwatch: warning: %s\n", f->data);
+		return 0;
+	case EW_MSG_DIAG:
+		fputs(f->data, stderr);
+		if (f->len && f->data[f->len - 1] != '\n')
+			fputc('\n', stderr);
+		return 0;
+	case EW_MSG_ERROR:
+		hint = memchr(f->data, 0, f->len);
+		hint = hint && hint + 1 < f->data + f->len ? hint + 1 : NULL;
+		fprintf(stderr, "execwatch: %s%s%s\n", f->data,
+			hint ? "; hint: " : "", hint ? hint : "");
+		return -1;
+	case EW_MSG_CFLAG:
+		return add_cflag(out, f->data);
+	case EW_MSG_ATTACH:
+		snprintf(out->mechanism, sizeof(out->mechanism), "%s", f->data);
+		return 0;
+	case EW_MSG_FDS:
+		return take_fds(f, out);
+	case EW_MSG_DONE:
+		return 1;
+	}
+	return -EPROTO;
+}
+
+enum { DONE = 1, SIGNALLED = 2 };
+
+/* Waits for the socket; SIGNALLED if a signal came first. */
+static int wait_readable(int s, int sigfd)
+{
+	struct pollfd p[2] = { { .fd = s, .events = POLLIN },
+			       { .fd = sigfd, .events = POLLIN } };
+
+	for (;;) {
+		int n = poll(p, sigfd >= 0 ? 2 : 1, -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		return sigfd >= 0 && p[1].revents ? SIGNALLED : 0;
+	}
+}
+
+static void report_crash(int rc, int status)
+{
+	if (WIFSIGNALED(status))
+		fprintf(stderr, "execwatch: the compile helper was killed (%s)\n",
+			strsignal(WTERMSIG(status)));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		fprintf(stderr, "execwatch: the compile helper could not be started\n");
+	else
+		fprintf(stderr, "execwatch: the compile helper stopped without an answer (%s)\n",
+			strerror(-rc));
+}
+
+enum ew_load_result ew_helper_load(const struct ew_helper_req *rq, int sigfd,
+				   struct ew_probe *out)
+{
+	char path[PATH_MAX];
+	int sv[2], rc = 0, status = 0;
+	pid_t pid;
+
+	memset(out, 0, sizeof(*out));
+	if (find_helper(path, sizeof(path))) {
+		fprintf(stderr, "execwatch: cannot find %s next to execwatch or in %s; hint: reinstall execwatch\n",
+			HELPER_NAME, EXECWATCH_LIBEXECDIR);
+		return EW_LOAD_FAILED;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
+		fprintf(stderr, "execwatch: socketpair: %s\n", strerror(errno));
+		return EW_LOAD_FAILED;
+	}
+	pid = spawn(path, sv[1]);
+	close(sv[1]);
+	if (pid < 0) {
+		fprintf(stderr, "execwatch: cannot start %s: %s\n", path,
+			strerror(errno));
+		close(sv[0]);
+		return EW_LOAD_FAILED;
+	}
+	rc = send_request(sv[0], rq);
+	while (!rc) {
+		struct ew_frame f;
+
+		rc = wait_readable(sv[0], sigfd);
+		if (rc)
+			break;
+		rc = ew_recv(sv[0], &f);
+		if (rc)
+			break;
+		rc = handle(&f, rq, out);
+		ew_frame_free(&f);
+	}
+	close(sv[0]);
+	if (rc == SIGNALLED)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (rc == DONE)
+		return EW_LOAD_OK;
+	if (rc < -1)
+		report_crash(rc, status);
+	ew_probe_close(out);
+	return rc == SIGNALLED ? EW_LOAD_INTERRUPTED : EW_LOAD_FAILED;
+}
+
+const struct ew_map *ew_probe_map(const struct ew_probe *p, const char *name)
+{
+	int i;
+
+	for (i = 0; i < p->nmaps; i++)
+		if (!strcmp(p->maps[i].name, name))
+			return &p->maps[i];
+	return NULL;
+}
+
+void ew_probe_close(struct ew_probe *p)
+{
+	int i;
+
+	for (i = 0; i < p->nlinks; i++)
+		close(p->links[i]);
+	for (i = 0; i < p->nmaps; i++)
+		close(p->maps[i].fd);
+	for (i = 0; i < p->ncflags; i++)
+		free(p->cflags[i]);
+	free(p->cflags);
+	memset(p, 0, sizeof(*p));
+}

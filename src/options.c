@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef EXECWATCH_VERSION
+#define EXECWATCH_VERSION "0.0.0"
+#endif
+
+enum {
+	OPT_PPID = 256,
+	OPT_MAX_ARGS,
+	OPT_MAX_ARG_LEN,
+	OPT_REORDER_MS,
+	OPT_PERF_PAGES,
+	OPT_COUNT,
+	OPT_DURATION,
+	OPT_ATTACH,
+	OPT_PROBE,
+	OPT_PRINT_SOURCE,
+};
+
+static const struct option long_opts[] = {
+	{ "output-format", required_argument, NULL, 'o' },
+	{ "time", no_argument, NULL, 'T' },
+	{ "print-uid", no_argument, NULL, 'U' },
+	{ "quote", no_argument, NULL, 'q' },
+	{ "fails", no_argument, NULL, 'x' },
+	{ "uid", required_argument, NULL, 'u' },
+	{ "name", required_argument, NULL, 'n' },
+	{ "line", required_argument, NULL, 'l' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "ppid", required_argument, NULL, OPT_PPID },
+	{ "max-args", required_argument, NULL, OPT_MAX_ARGS },
+	{ "max-arg-len", required_argument, NULL, OPT_MAX_ARG_LEN },
+	{ "reorder-ms", required_argument, NULL, OPT_REORDER_MS },
+	{ "perf-pages", required_argument, NULL, OPT_PERF_PAGES },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "attach", required_argument, NULL, OPT_ATTACH },
+	{ "probe", required_argument, NULL, OPT_PROBE },
+	{ "print-source", no_argument, NULL, OPT_PRINT_SOURCE },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "explain", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void ew_usage(FILE *f)
+{
+	fputs(
+"Usage: execwatch [OPTION]...\n"
+"Trace every program started on this machine (execve and execveat), with its\n"
+"parent, full arguments and result, using a BPF probe compiled at run time.\n"
+"\n"
+"Output:\n"
+"  -o, --output-format FMT  table (default) or json (JSON Lines, one per exec)\n"
+"  -T, --time               add a wall-clock TIME column\n"
+"  -U, --print-uid          add a UID column\n"
+"  -q, --quote              quote arguments that contain spaces or quotes\n"
+"      --max-args N         show at most N arguments (default 20, max 1024)\n"
+"      --max-arg-len N      show at most N bytes of each argument (default 4096)\n"
+"      --reorder-ms MS      hold events MS milliseconds to print them in kernel\n"
+"                           time order across CPUs (default 10, 0 to turn off)\n"
+"\n"
+"Filters (-u, -p, --ppid and -x run in the kernel):\n"
+"  -x, --fails              also show failed execs (RET is -errno)\n"
+"  -u, --uid UID            only execs by this user id\n"
+"  -p, --pid PID            only this process id\n"
+"      --ppid PID           only children of this process id\n"
+"  -n, --name REGEX         only process names (comm) matching REGEX\n"
+"  -l, --line REGEX         only execs whose joined arguments match REGEX\n"
+"\n"
+"Running:\n"
+"      --count N            stop after N printed events\n"
+"      --duration SECONDS   stop after SECONDS\n"
+"      --attach MODE        auto (default), kprobe or tracepoint\n"
+"      --perf-pages N       perf buffer pages per CPU, a power of two (default 64)\n"
+"      --probe FILE         compile FILE instead of the built-in probe\n"
+"      --print-source       print the probe text and compile flags, and exit\n"
+"  -v, --verbose, --explain say step by step what execwatch does\n"
+"  -h, --help               show this help and exit\n"
+"  -V, --version            show the version and exit\n"
+"\n"
+"Needs root, or CAP_BPF and CAP_PERFMON. Exit status: 0 ok, 1 runtime\n"
+"failure, 2 usage error.\n", f);
+}
+
+void ew_env_defaults(struct env *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->format = EW_FMT_TABLE;
+	env->uid = env->pid = env->ppid = -1;
+	env->max_args = EW_DEFAULT_MAX_ARGS;
+	env->max_arg_len = EW_DEFAULT_ARG_LEN;
+	env->reorder_ms = EW_DEFAULT_REORDER_MS;
+	env->perf_pages = EW_DEFAULT_PERF_PAGES;
+	env->attach = "auto";
+}
+
+static int parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static bool is_pow2(long v)
+{
+	return v > 0 && (v & (v - 1)) == 0;
+}
+
+static int bad(FILE *err, const char *opt, const char *val, const char *want)
+{
+	fprintf(err, "execwatch: invalid value '%s' for %s: %s\n"
+		     "Try 'execwatch --help' for more information.\n",
+		val, opt, want);
+	return EW_PARSE_USAGE;
+}
+
+enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
+				      FILE *out, FILE *err)
+{
+	int c;
+	long v;
+
+	ew_env_defaults(env);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:TUqxu:n:l:p:vhV", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (!strcmp(optarg, "table"))
+				env->format = EW_FMT_TABLE;
+			else if (!strcmp(optarg, "json"))
+				env->format = EW_FMT_JSON;
+			else
+				return bad(err, "-o", optarg, "use table or json");
+			break;
+		case 'T': env->wall_time = true; break;
+		case 'U': env->print_uid = true; break;
+		case 'q': env->quote = true; break;
+		case 'x': env->fails = true; break;
+		case 'v': env->verbose = true; break;
+		case 'u':
+			if (parse_long(optarg, 0, UINT_MAX - 1, &env->uid))
+				return bad(err, "--uid", optarg, "a numeric user id");
+			break;
+		case 'p':
+			if (parse_long(optarg, 1, INT_MAX, &env->pid))
+				return bad(err, "--pid", optarg, "a process id");
+			break;
+		case OPT_PPID:
+			if (parse_long(optarg, 0, INT_MAX, &env->ppid))
+				return bad(err, "--ppid", optarg, "a process id");
+			break;
+		case 'n': env->name = optarg; break;
+		case 'l': env->line = optarg; break;
+		case OPT_MAX_ARGS:
+			if (parse_long(optarg, 1, EW_MAX_ARGS_LIMIT, &v))
+				return bad(err, "--max-args", optarg, "a number from 1 to 1024");
+			env->max_args = v;
+			break;
+		case OPT_MAX_ARG_LEN:
+			if (parse_long(optarg, 1, 32768, &v))
+				return bad(err, "--max-arg-len", optarg, "a number from 1 to 32768");
+			env->max_arg_len = v;
+			break;
+		case OPT_REORDER_MS:
+			if (parse_long(optarg, 0, 10000, &v))
+				return bad(err, "--reorder-ms", optarg, "milliseconds from 0 to 10000");
+			env->reorder_ms = v;
+			break;
+		case OPT_PERF_PAGES:
+			if (parse_long(optarg, 1, 1 << 16, &v) || !is_pow2(v))
+				return bad(err, "--perf-pages", optarg, "a power of two, 1 to 65536");
+			env->perf_pages = v;
+			break;
+		case OPT_COUNT:
+			if (parse_long(optarg, 1, LONG_MAX, &env->count))
+				return bad(err, "--count", optarg, "a positive number");
+			break;
+		case OPT_DURATION: {
+			char *end;
+
+			errno = 0;
+			env->duration = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !isfinite(env->duration) ||
+			    env->duration <= 0 || env->duration > 1e9)
+				return bad(err, "--duration", optarg, "a positive number of seconds");
+			break;
+		}
+		case OPT_ATTACH:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "kprobe") &&
+			    strcmp(optarg, "tracepoint"))
+				return bad(err, "--attach", optarg, "use auto, kprobe or tracepoint");
+			env->attach = optarg;
+			break;
+		case OPT_PROBE: env->probe = optarg; break;
+		case OPT_PRINT_SOURCE: env->print_source = true; break;
+		case 'h':
+			ew_usage(out);
+			return EW_PARSE_EXIT;
+		case 'V':
+			fprintf(out, "execwatch %s\n", EXECWATCH_VERSION);
+			return EW_PARSE_EXIT;
+		case ':':
+			fprintf(err, "execwatch: option '%s' needs a value\n"
+				     "Try 'execwatch --help' for more information.\n",
+				argv[optind - 1]);
+			return EW_PARSE_USAGE;
+		default:
+			fprintf(err, "execwatch: unknown option '%s'\n"
+				     "Try 'execwatch --help' for more information.\n",
+				argv[optind - 1]);
+			return EW_PARSE_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(err, "execwatch: unexpected argument '%s'\n"
+			     "Try 'execwatch --help' for more information.\n",
+			argv[optind]);
+		return EW_PARSE_USAGE;
+	}
+	return EW_PARSE_OK;
+}

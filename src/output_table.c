@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "output.h"
+#include "escape.h"
+
+#include <string.h>
+
+/* The columns of BCC's execsnoop, which people and scripts already read. */
+void ew_table_header(struct ew_buf *b, const struct env *env)
+{
+	if (env->wall_time)
+		ew_buf_printf(b, "%-9s", "TIME");
+	ew_buf_printf(b, "%-8s", "TIME(s)");
+	if (env->print_uid)
+		ew_buf_printf(b, "%-7s", "UID");
+	ew_buf_printf(b, "%-16s %-6s %-6s %3s %s\n", "PCOMM", "PID", "PPID",
+		      "RET", "ARGS");
+}
+
+static bool needs_quotes(const char *s, size_t len)
+{
+	return !len || memchr(s, ' ', len) || memchr(s, '"', len) ||
+	       memchr(s, '\'', len) || memchr(s, '\t', len);
+}
+
+static void put_arg(struct ew_buf *b, const struct env *env, const char *s,
+		    size_t len, bool cut)
+{
+	bool q = env->quote && needs_quotes(s, len);
+
+	if (q)
+		ew_buf_putc(b, '"');
+	ew_escape(b, s, len, q ? EW_ESC_TERMINAL_QUOTED : EW_ESC_TERMINAL);
+	if (cut)
+		ew_buf_puts(b, "...");
+	if (q)
+		ew_buf_putc(b, '"');
+}
+
+static void put_comm(struct ew_buf *b, const char *comm)
+{
+	size_t start = b->len, width;
+
+	ew_escape(b, comm, strlen(comm), EW_ESC_TERMINAL);
+	width = b->len - start;
+	while (width++ < 16)
+		ew_buf_putc(b, ' ');
+}
+
+void ew_table_row(struct ew_buf *b, const struct env *env,
+		  const struct ew_exec *x, const struct ew_when *when)
+{
+	uint32_t i;
+
+	if (env->wall_time) {
+		struct tm tm;
+		char t[16];
+
+		localtime_r(&when->wall.tv_sec, &tm);
+		strftime(t, sizeof(t), "%H:%M:%S", &tm);
+		ew_buf_printf(b, "%-9s", t);
+	}
+	ew_buf_printf(b, "%-8.3f", when->rel_s);
+	if (env->print_uid)
+		ew_buf_printf(b, "%-6u ", x->uid);
+	put_comm(b, x->comm);
+	ew_buf_printf(b, " %-6u %-6u %3d ", x->pid, x->ppid, x->ret);
+	if (x->filename_unreadable)
+		ew_buf_puts(b, "[unreadable]");
+	else
+		put_arg(b, env, x->filename, x->filename_len, x->filename_cut);
+	for (i = 1; i < x->nargs; i++) {
+		ew_buf_putc(b, ' ');
+		put_arg(b, env, x->args[i].s, x->args[i].len, x->args[i].cut);
+	}
+	if (x->args_unreadable)
+		ew_buf_puts(b, " [args unreadable]");
+	else if (x->nargs < x->argc || (x->argc == 0 && x->args_truncated))
+		ew_buf_puts(b, " ...");
+	ew_buf_putc(b, '\n');
+}
+
+void ew_joined_args(struct ew_buf *b, const struct ew_exec *x)
+{
+	uint32_t i;
+
+	ew_buf_put(b, x->filename, x->filename_len);
+	for (i = 1; i < x->nargs; i++) {
+		ew_buf_putc(b, ' ');
+		ew_buf_put(b, x->args[i].s, x->args[i].len);
+	}
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The probe's text (built in, or a user's file) and the -D flags from options. */
+#ifndef EXECWATCH_PROBE_SOURCE_H
+#define EXECWATCH_PROBE_SOURCE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "options.h"
+
+#define EW_PROBE_MAX_SIZE (1 << 20)
+#define EW_MAX_OPT_FLAGS 16
+
+/* Embedded at build time from probes/ (see CMakeLists.txt). */
+extern const char ew_builtin_probe[];
+extern const char ew_builtin_event_h[];
+
+struct ew_probe_src {
+	char *text;
+	char name[PATH_MAX];	/* what diagnostics call the file */
+	bool builtin;
+};
+
+/* PATH NULL: the built-in probe. Errors: message and hint in err. */
+int ew_probe_source_load(const char *path, struct ew_probe_src *src,
+			 char *err, size_t errlen, char *hint, size_t hintlen);
+void ew_probe_source_free(struct ew_probe_src *src);
+
+struct ew_cflags {
+	char flag[EW_MAX_OPT_FLAGS][48];
+	int n;
+};
+
+/* The -D flags that carry options into the probe, so filters run in the kernel. */
+void ew_probe_cflags(const struct env *env, unsigned gen, struct ew_cflags *out);
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The tracing loop: perf buffer -> decode -> filter -> reorder -> output. */
+#ifndef EXECWATCH_TRACE_H
+#define EXECWATCH_TRACE_H
+
+#include <stdint.h>
+
+#include "filters.h"
+#include "helper_client.h"
+#include "options.h"
+
+struct ew_trace_stats {
+	uint64_t printed;
+	uint64_t lost;		/* sequence gaps: every cause */
+	uint64_t lost_perf;	/* of which the perf buffer reported */
+	uint64_t malformed;
+};
+
+/*
+ * Arms PROBE, prints the Tracing line and runs until a signal on SIGFD,
+ * --count, --duration or a closed output. Returns the exit status.
+ */
+int ew_trace(const struct env *env, struct ew_probe *probe,
+	     struct ew_filters *filters, int sigfd, struct ew_trace_stats *st);
+
+#endif
