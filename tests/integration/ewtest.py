@@ -1,0 +1,151 @@
+"""Shared pieces of execwatch's integration tests.
+
+A test starts the real execwatch (which loads real BPF), waits for its
+"Tracing" line, runs programs of its own, waits for their events to be
+printed and checks them field by field. Waits are event-driven: a test
+waits for a line to appear, never for a fixed time.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+EXECWATCH = os.environ.get("EXECWATCH", "build/execwatch")
+EXECER = os.environ.get("EXECER", "build/tests/integration/execer")
+SKIP = 77          # ctest's SKIP_RETURN_CODE for these tests
+WAIT = 60.0        # generous: machines of this kind differ a lot in speed
+
+
+def bpf_unavailable():
+    """Why real BPF cannot run here, or None. Only then may a test skip."""
+    if os.geteuid() != 0:
+        return "not running as root"
+    if not os.path.exists("/proc/sys/kernel/unprivileged_bpf_disabled"):
+        return "this kernel has no bpf() system call"
+    return None
+
+
+def main():
+    why = bpf_unavailable()
+    if why:
+        print(f"SKIPPED: BPF is not available: {why}")
+        sys.exit(SKIP)
+    unittest.main(verbosity=2)
+
+
+class Tracer:
+    """A running execwatch; stdout and stderr are collected as lines."""
+
+    def __init__(self, *args, wait_tracing=True):
+        self.args = [EXECWATCH, *args]
+        self.p = subprocess.Popen(self.args, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE,
+                                  stdin=subprocess.DEVNULL)
+        self.out, self.err = [], []
+        self.cv = threading.Condition()
+        self.readers = [threading.Thread(target=self._read, args=(s, l), daemon=True)
+                        for s, l in ((self.p.stdout, self.out), (self.p.stderr, self.err))]
+        for r in self.readers:
+            r.start()
+        if wait_tracing:
+            ok = self.wait(lambda: any(l.startswith(b"Tracing") for l in self.err)
+                           or self.p.poll() is not None)
+            if not ok or self.p.poll() is not None:
+                self.stop()
+                raise AssertionError("execwatch did not start: %s" % self.stderr())
+
+    def _read(self, stream, lines):
+        for line in stream:
+            with self.cv:
+                lines.append(line)
+                self.cv.notify_all()
+        with self.cv:
+            self.cv.notify_all()
+
+    def wait(self, pred, timeout=WAIT):
+        end = time.monotonic() + timeout
+        with self.cv:
+            while not pred():
+                left = end - time.monotonic()
+                if left <= 0:
+                    return False
+                self.cv.wait(min(left, 0.2))
+        return True
+
+    def stop(self, sig=signal.SIGINT):
+        if self.p.poll() is None:
+            self.p.send_signal(sig)
+        try:
+            rc = self.p.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            rc = self.p.wait()
+        for r in self.readers:
+            r.join(WAIT)
+        self.p.stdout.close()
+        self.p.stderr.close()
+        return rc
+
+    def stderr(self):
+        return b"".join(self.err).decode(errors="replace")
+
+    def events(self):
+        with self.cv:
+            lines = list(self.out)
+        return [json.loads(l) for l in lines]
+
+    def wait_event(self, pred, timeout=WAIT):
+        """The first JSON event matching pred, waiting for it to be printed."""
+        found = []
+
+        def check():
+            for ev in self.events():
+                if pred(ev):
+                    found.append(ev)
+                    return True
+            return False
+        if not self.wait(check, timeout):
+            raise AssertionError("no matching event; stderr: %s" % self.stderr())
+        return found[0]
+
+    def wait_line(self, needle, timeout=WAIT):
+        found = []
+
+        def check():
+            for l in self.out:
+                if needle in l:
+                    found.append(l)
+                    return True
+            return False
+        if not self.wait(check, timeout):
+            raise AssertionError("no line with %r; stderr: %s" % (needle, self.stderr()))
+        return found[0]
+
+
+def run_execer(*args):
+    """Runs the exec driver; returns the integers it printed before exec."""
+    r = subprocess.run([EXECER, *args], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=WAIT)
+    first = r.stdout.split(b"\n")[0].split()
+    return [int(x) for x in first], r
+
+
+def argv_bytes(ev):
+    """The exact argument bytes: JSON encodes stray bytes as \\udcXX."""
+    return [a.encode("utf-8", "surrogateescape") for a in ev["argv"]]
+
+
+def bpf_prog_names():
+    """Names of the BPF programs loaded in the kernel now."""
+    r = subprocess.run(["bpftool", "-j", "prog", "show"], stdout=subprocess.PIPE,
+                       check=True)
+    return [p.get("name", "") for p in json.loads(r.stdout or b"[]")]
+
+
+def our_progs():
+    return [n for n in bpf_prog_names()
+            if n.startswith(("tracepoint__sys", "syscall__exec", "do_ret_sys_exe"))]
