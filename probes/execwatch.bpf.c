@@ -34,8 +34,8 @@
 #ifndef EW_MAX_ARGS
 #define EW_MAX_ARGS 20
 #endif
-#ifndef EW_ARG_LEN
-#define EW_ARG_LEN 4096
+#ifndef EW_ARG_LEN		/* bytes read per argument of a failed exec, NUL included */
+#define EW_ARG_LEN 4098
 #endif
 #ifndef EW_NR_CPUS
 #define EW_NR_CPUS 256
@@ -159,6 +159,8 @@ static __always_inline u32 read_old_args(struct ew_scratch *sc,
 		sc->data[0] = 0;
 		n = 1;
 		sc->e.flags |= EW_F_FILENAME_UNREADABLE;
+	} else if (n == EW_FILENAME_MAX) {
+		sc->e.flags |= EW_F_FILENAME_TRUNCATED;
 	}
 	n &= (2 * EW_FILENAME_MAX - 1);
 	sc->e.filename_len = n;

@@ -30,8 +30,8 @@ static int find_helper(char *out, size_t len)
 		slash = strrchr(self, '/');
 		if (slash) {
 			*slash = 0;
-			snprintf(out, len, "%s/%s", self, HELPER_NAME);
-			if (access(out, X_OK) == 0)
+			if ((size_t)snprintf(out, len, "%s/%s", self, HELPER_NAME) < len &&
+			    access(out, X_OK) == 0)
 				return 0;
 		}
 	}

@@ -130,6 +130,20 @@ static int bad(FILE *err, const char *opt, const char *val, const char *want)
 	return EW_PARSE_USAGE;
 }
 
+/* getopt leaves a bad short option in optopt, a bad long one in argv. */
+static int bad_option(FILE *err, const char *fmt, char **argv)
+{
+	char name[3] = { '-', (char)optopt, 0 };
+	const char *arg = argv[optind - 1];
+	const char *opt = optopt > 0 && optopt < 128 && strncmp(arg, "--", 2) ?
+			  name : arg;
+
+	fprintf(err, "execwatch: ");
+	fprintf(err, fmt, opt);
+	fprintf(err, "\nTry 'execwatch --help' for more information.\n");
+	return EW_PARSE_USAGE;
+}
+
 enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
 				      FILE *out, FILE *err)
 {
@@ -218,15 +232,9 @@ enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
 			fprintf(out, "execwatch %s\n", EXECWATCH_VERSION);
 			return EW_PARSE_EXIT;
 		case ':':
-			fprintf(err, "execwatch: option '%s' needs a value\n"
-				     "Try 'execwatch --help' for more information.\n",
-				argv[optind - 1]);
-			return EW_PARSE_USAGE;
+			return bad_option(err, "option '%s' needs a value", argv);
 		default:
-			fprintf(err, "execwatch: unknown option '%s'\n"
-				     "Try 'execwatch --help' for more information.\n",
-				argv[optind - 1]);
-			return EW_PARSE_USAGE;
+			return bad_option(err, "unknown option '%s'", argv);
 		}
 	}
 	if (optind < argc) {

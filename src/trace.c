@@ -200,22 +200,39 @@ static int timeout_ms(struct tracer *t, uint64_t deadline)
 		due = oldest + t->env->reorder_ms * 1000000ULL;
 	if (deadline && deadline < due)
 		due = deadline;
+	/* Idle, still look every second: a lost wakeup delays, never hides. */
 	if (due == UINT64_MAX)
-		return -1;
+		return 1000;
 	return due <= now ? 0 : (int)((due - now + 999999) / 1000000);
 }
 
-static void loop(struct tracer *t, struct perf_buffer *pb, int sigfd,
+/*
+ * A perf event's poll() reports a wakeup once and forgets it, so the fds
+ * must be watched before the probe is armed: a wakeup consumed while
+ * registering would leave events waiting for the next one.
+ */
+static int watch(struct perf_buffer *pb, int sigfd)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	if (ep < 0)
+		return -errno;
+	ev.data.fd = sigfd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, sigfd, &ev))
+		goto fail;
+	ev.data.fd = perf_buffer__epoll_fd(pb);
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev))
+		goto fail;
+	return ep;
+fail:
+	close(ep);
+	return -errno;
+}
+
+static void loop(struct tracer *t, struct perf_buffer *pb, int ep, int sigfd,
 		 uint64_t deadline)
 {
-	int ep = epoll_create1(EPOLL_CLOEXEC);
-	struct epoll_event ev = { .events = EPOLLIN };
-
-	ev.data.fd = sigfd;
-	epoll_ctl(ep, EPOLL_CTL_ADD, sigfd, &ev);
-	ev.data.fd = perf_buffer__epoll_fd(pb);
-	epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev);
-
 	while (!t->stop) {
 		struct epoll_event got[2];
 		int n = epoll_wait(ep, got, 2, timeout_ms(t, deadline)), i;
@@ -246,7 +263,6 @@ static void loop(struct tracer *t, struct perf_buffer *pb, int sigfd,
 		if (ending)
 			t->stop = true;
 	}
-	close(ep);
 }
 
 int ew_trace(const struct env *env, struct ew_probe *probe,
@@ -255,6 +271,7 @@ int ew_trace(const struct env *env, struct ew_probe *probe,
 	struct tracer t = { .env = env, .filters = filters, .st = st };
 	struct perf_buffer *pb;
 	uint64_t deadline = 0;
+	int ep = -1;
 
 	t.lim.max_args = env->max_args;
 	t.lim.max_arg_len = env->max_arg_len;
@@ -267,7 +284,11 @@ int ew_trace(const struct env *env, struct ew_probe *probe,
 	if (!t.last_seq)
 		return 1;
 	pb = open_events(&t, probe);
-	if (!pb || arm(probe, env)) {
+	if (pb && (ep = watch(pb, sigfd)) < 0)
+		fprintf(stderr, "execwatch: epoll: %s\n", strerror(-ep));
+	if (!pb || ep < 0 || arm(probe, env)) {
+		if (ep >= 0)
+			close(ep);
 		perf_buffer__free(pb);
 		free(t.last_seq);
 		return 1;
@@ -282,8 +303,9 @@ int ew_trace(const struct env *env, struct ew_probe *probe,
 	}
 	fprintf(stderr, "Tracing execve via %ss... Ctrl-C to end.\n",
 		probe->mechanism);
-	loop(&t, pb, sigfd, deadline);
+	loop(&t, pb, ep, sigfd, deadline);
 
+	close(ep);
 	perf_buffer__free(pb);
 	ew_reorder_free(&t.ro);
 	ew_buf_free(&t.out);

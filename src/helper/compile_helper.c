@@ -229,9 +229,10 @@ static int write_headers(const struct request *rq, char *dir, size_t len)
 		char path[PATH_MAX];
 		FILE *f;
 
-		if (strchr(rq->header_name[i], '/'))
+		if (strchr(rq->header_name[i], '/') ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+				     rq->header_name[i]) >= sizeof(path))
 			return -EINVAL;
-		snprintf(path, sizeof(path), "%s/%s", dir, rq->header_name[i]);
 		f = fopen(path, "w");
 		if (!f)
 			return -errno;
@@ -247,10 +248,10 @@ static void remove_headers(const struct request *rq, const char *dir)
 	char path[PATH_MAX];
 	int i;
 
-	for (i = 0; i < rq->nheaders; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, rq->header_name[i]);
-		unlink(path);
-	}
+	for (i = 0; i < rq->nheaders; i++)
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+				     rq->header_name[i]) < sizeof(path))
+			unlink(path);
 	rmdir(dir);
 }
 

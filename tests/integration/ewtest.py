@@ -41,6 +41,9 @@ class Tracer:
     """A running execwatch; stdout and stderr are collected as lines."""
 
     def __init__(self, *args, wait_tracing=True):
+        attach = os.environ.get("EW_TEST_ATTACH")
+        if attach and "--attach" not in args:
+            args = ("--attach", attach, *args)
         self.args = [EXECWATCH, *args]
         self.p = subprocess.Popen(self.args, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE,
@@ -144,6 +147,10 @@ def bpf_prog_names():
     r = subprocess.run(["bpftool", "-j", "prog", "show"], stdout=subprocess.PIPE,
                        check=True)
     return [p.get("name", "") for p in json.loads(r.stdout or b"[]")]
+
+
+def kernel_has_kprobes():
+    return os.path.exists("/sys/bus/event_source/devices/kprobe/type")
 
 
 def our_progs():

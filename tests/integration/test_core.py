@@ -154,7 +154,14 @@ class Table(unittest.TestCase):
         self.assertEqual(t.p.wait(timeout=ewtest.WAIT), 0)
         t.stop()
         self.assertEqual(len(t.out), 2)
-        self.assertIn("attach: tracepoints: this kernel has no kprobes", t.stderr())
+        if os.environ.get("EW_TEST_ATTACH") == "kprobe":
+            self.assertIn("requested with --attach kprobe", t.stderr())
+        elif ewtest.kernel_has_kprobes():
+            self.assertIn("attach: kprobes on __x64_sys_execve and __x64_sys_execveat",
+                          t.stderr())
+            self.assertIn("Tracing execve via kprobes", t.stderr())
+        else:
+            self.assertIn("attach: tracepoints: this kernel has no kprobes", t.stderr())
         self.assertIn("offset: task_struct.real_parent", t.stderr())
 
     def test_duration_stops(self):
@@ -200,6 +207,35 @@ class Lifecycle(unittest.TestCase):
         t = Tracer("--probe", path, "--attach", "tracepoint", wait_tracing=False)
         self.assertEqual(t.stop(sig=0), 1)
         self.assertIn("does not define tracepoint__syscalls__sys_exit_execve", t.stderr())
+        self.assertEqual(ewtest.our_progs(), [])
+
+    def test_missing_headers_names_the_package(self):
+        env = dict(os.environ, BCC_KERNEL_SOURCE="/nonexistent-headers")
+        r = subprocess.run([ewtest.EXECWATCH], env=env, stderr=subprocess.PIPE,
+                           timeout=ewtest.WAIT)
+        if os.path.exists("/sys/kernel/kheaders.tar.xz"):
+            self.skipTest("this kernel carries its own headers")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr.count(b"\n"), 1, r.stderr)
+        self.assertIn(b"no kernel headers for Linux %s" % os.uname().release.encode(),
+                      r.stderr)
+        self.assertIn(b"install linux-headers-", r.stderr)
+        self.assertEqual(ewtest.our_progs(), [])
+
+    def test_attach_kprobe(self):
+        if ewtest.kernel_has_kprobes():
+            t = Tracer("--attach", "kprobe", "-o", "json")
+            (pid, parent), _ = run_execer("fork-execv", "/bin/true", "kp1", "kp2")
+            ev = t.wait_event(lambda e: e["pid"] == pid)
+            self.assertEqual(t.stop(), 0)
+            self.assertIn("Tracing execve via kprobes", t.stderr())
+            self.assertEqual((ev["ppid"], ev["argv"]), (parent, ["/bin/true", "kp1", "kp2"]))
+            return
+        r = subprocess.run([ewtest.EXECWATCH, "--attach", "kprobe"],
+                           stderr=subprocess.PIPE, timeout=ewtest.WAIT)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(b"this kernel has no kprobes", r.stderr)
+        self.assertIn(b"--attach tracepoint", r.stderr)
         self.assertEqual(ewtest.our_progs(), [])
 
     def test_missing_probe_file(self):

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * execstorm: an exec load with a known ground truth. K workers each run
+ * N fork + execv of PATH with the arguments "TAG <worker> <i>", as fast as
+ * the machine allows, then it prints the count and the rate.
+ *
+ *   execstorm [-w WORKERS] [-n PER_WORKER] [-t TAG] [PATH]
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int run_worker(int w, long n, const char *path, const char *tag)
+{
+	char ws[16], is[24];
+	long i;
+
+	snprintf(ws, sizeof(ws), "%d", w);
+	for (i = 0; i < n; i++) {
+		char *argv[] = { (char *)path, (char *)tag, ws, is, NULL };
+		pid_t pid;
+		int status;
+
+		snprintf(is, sizeof(is), "%ld", i);
+		pid = fork();
+		if (pid < 0)
+			return 1;
+		if (pid == 0) {
+			execv(path, argv);
+			_exit(127);
+		}
+		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *tag = "storm", *path = "/bin/true";
+	long workers = 2, n = 1000;
+	struct timespec t0, t1;
+	int c, w, failed = 0;
+	double secs;
+
+	while ((c = getopt(argc, argv, "w:n:t:")) != -1) {
+		switch (c) {
+		case 'w': workers = atol(optarg); break;
+		case 'n': n = atol(optarg); break;
+		case 't': tag = optarg; break;
+		default:
+			fprintf(stderr, "usage: execstorm [-w WORKERS] [-n PER_WORKER] [-t TAG] [PATH]\n");
+			return 2;
+		}
+	}
+	if (optind < argc)
+		path = argv[optind];
+	if (workers < 1 || n < 1)
+		return 2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (w = 0; w < workers; w++) {
+		if (fork() == 0)
+			_exit(run_worker(w, n, path, tag));
+	}
+	for (w = 0; w < workers; w++) {
+		int status;
+
+		if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+			failed = 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("execs %ld seconds %.3f rate %.0f\n", workers * n, secs,
+	       workers * n / secs);
+	return failed;
+}

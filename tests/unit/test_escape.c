@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ew_escape and ew_utf8_len: what untrusted bytes turn into. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "escape.h"
+
+#define T EW_ESC_TERMINAL
+#define Q EW_ESC_TERMINAL_QUOTED
+#define J EW_ESC_JSON
+
+/* Escapes LEN bytes of IN and checks the whole buffer against WANT. */
+static void check_len(const char *in, size_t len, enum ew_escape_mode mode,
+		      const char *want)
+{
+	struct ew_buf b = { 0 };
+
+	ew_escape(&b, in, len, mode);
+	assert_false(b.oom);
+	assert_non_null(b.p);
+	assert_string_equal(b.p, want);
+	assert_int_equal(b.len, strlen(want));
+	ew_buf_free(&b);
+}
+
+static void check(const char *in, enum ew_escape_mode mode, const char *want)
+{
+	check_len(in, strlen(in), mode, want);
+}
+
+static void check_all(const char *in, const char *want)
+{
+	check(in, T, want);
+	check(in, Q, want);
+	check(in, J, want);
+}
+
+static void test_plain_ascii(void **state)
+{
+	check_all("ls -la /tmp/x_y-z.c", "ls -la /tmp/x_y-z.c");
+	check_all("~!@#$%^&*()_+{}|:<>?`[];',./", "~!@#$%^&*()_+{}|:<>?`[];',./");
+	check_all("", "");
+}
+
+static void test_control_escapes(void **state)
+{
+	check_all("a\nb\tc\rd\\e", "a\\nb\\tc\\rd\\\\e");
+	check_all("\\\\", "\\\\\\\\");
+}
+
+static void test_esc_byte(void **state)
+{
+	check("\x1b[31mred", T, "\\x1b[31mred");
+	check("\x1b[31mred", Q, "\\x1b[31mred");
+	check("\x1b[31mred", J, "\\u001b[31mred");
+}
+
+static void test_other_controls(void **state)
+{
+	check_len("a\0b", 3, T, "a\\x00b");
+	check_len("a\0b", 3, J, "a\\u0000b");
+	check("\x7f\x01\x1f", T, "\\x7f\\x01\\x1f");
+	check("\x7f\x01\x1f", J, "\\u007f\\u0001\\u001f");
+	check("\b\f\v", T, "\\x08\\x0c\\x0b");
+	check("\b\f\v", J, "\\u0008\\u000c\\u000b");
+}
+
+static void test_invalid_byte(void **state)
+{
+	check("a\xff" "b", T, "a\\xffb");
+	check("a\xff" "b", Q, "a\\xffb");
+	check("a\xff" "b", J, "a\\udcffb");
+	/* A lone continuation byte. */
+	check("\x80", T, "\\x80");
+	check("\x80", J, "\\udc80");
+	/* Lead bytes that never start a sequence. */
+	check("\xf5\xf8\xfe", T, "\\xf5\\xf8\\xfe");
+}
+
+static void test_valid_utf8(void **state)
+{
+	check_all("caf\xc3\xa9", "caf\xc3\xa9");
+	check_all("\xe6\x97\xa5\xe6\x9c\xac", "\xe6\x97\xa5\xe6\x9c\xac");
+	check_all("\xf0\x9f\x98\x80 ok", "\xf0\x9f\x98\x80 ok");
+	/* The largest code point and the first after the C1 block. */
+	check_all("\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf");
+	check_all("\xc2\xa0", "\xc2\xa0");
+}
+
+static void test_sneaky_code_points(void **state)
+{
+	check_all("\xc2\x85", "\\u0085");
+	check_all("\xc2\x80\xc2\x9f", "\\u0080\\u009f");
+	check_all("abc\xe2\x80\xae" "cba", "abc\\u202ecba");
+	check_all("\xe2\x80\x8e\xe2\x80\x8f", "\\u200e\\u200f");
+	check_all("\xe2\x81\xa6\xe2\x81\xa9", "\\u2066\\u2069");
+	check_all("\xe2\x80\xa8\xe2\x80\xa9", "\\u2028\\u2029");
+	check_all("\xd8\x9c", "\\u061c");
+	check_all("\xef\xbb\xbf", "\\ufeff");
+}
+
+static void test_overlong(void **state)
+{
+	check("\xc0\xaf", T, "\\xc0\\xaf");
+	check("\xc0\xaf", J, "\\udcc0\\udcaf");
+	check("\xc1\xbf", T, "\\xc1\\xbf");
+	check("\xe0\x80\xaf", T, "\\xe0\\x80\\xaf");
+	check("\xf0\x80\x80\xaf", J, "\\udcf0\\udc80\\udc80\\udcaf");
+}
+
+static void test_surrogates(void **state)
+{
+	check("\xed\xa0\x80", T, "\\xed\\xa0\\x80");
+	check("\xed\xa0\x80", J, "\\udced\\udca0\\udc80");
+	check("\xed\xbf\xbf", T, "\\xed\\xbf\\xbf");
+	/* The code point just below the surrogates is fine. */
+	check_all("\xed\x9f\xbf", "\xed\x9f\xbf");
+}
+
+static void test_beyond_unicode(void **state)
+{
+	check("\xf4\x90\x80\x80", T, "\\xf4\\x90\\x80\\x80");
+}
+
+static void test_double_quote(void **state)
+{
+	check("say \"hi\"", T, "say \"hi\"");
+	check("say \"hi\"", Q, "say \\\"hi\\\"");
+	check("say \"hi\"", J, "say \\\"hi\\\"");
+	check_all("it's", "it's");
+}
+
+static void test_truncated_sequence(void **state)
+{
+	check("ab\xe6\x97", T, "ab\\xe6\\x97");
+	check("ab\xe6\x97", J, "ab\\udce6\\udc97");
+	check("\xc3", T, "\\xc3");
+	check("\xf0\x9f\x98", T, "\\xf0\\x9f\\x98");
+	/* Cut short by the length, not by the string's NUL. */
+	check_len("\xc3\xa9", 1, T, "\\xc3");
+	/* Broken in the middle, followed by text. */
+	check("\xe6\x97" "a\xc3\xa9", T, "\\xe6\\x97a\xc3\xa9");
+}
+
+static void test_appends(void **state)
+{
+	struct ew_buf b = { 0 };
+
+	ew_buf_puts(&b, "x=");
+	ew_escape(&b, "\n\xc3\xa9\x1b", 4, EW_ESC_JSON);
+	ew_buf_putc(&b, ';');
+	assert_string_equal(b.p, "x=\\n\xc3\xa9\\u001b;");
+	ew_buf_free(&b);
+}
+
+static void test_utf8_len(void **state)
+{
+	unsigned cp = 0;
+
+	assert_int_equal(ew_utf8_len((const unsigned char *)"A", 1, &cp), 1);
+	assert_int_equal(cp, 'A');
+	assert_int_equal(ew_utf8_len((const unsigned char *)"\xc3\xa9", 2, &cp), 2);
+	assert_int_equal(cp, 0xe9);
+	assert_int_equal(ew_utf8_len((const unsigned char *)"\xe6\x97\xa5", 3, &cp), 3);
+	assert_int_equal(cp, 0x65e5);
+	assert_int_equal(ew_utf8_len((const unsigned char *)"\xf0\x9f\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1f600);
+	assert_int_equal(ew_utf8_len((const unsigned char *)"\xe6\x97\xa5", 2, &cp), 0);
+	assert_int_equal(ew_utf8_len((const unsigned char *)"\xc0\xaf", 2, &cp), 0);
+	assert_int_equal(ew_utf8_len((const unsigned char *)"\xed\xa0\x80", 3, &cp), 0);
+	assert_int_equal(ew_utf8_len((const unsigned char *)"\xff", 1, &cp), 0);
+	assert_int_equal(ew_utf8_len((const unsigned char *)"\xc3" "A", 2, &cp), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_ascii),
+		cmocka_unit_test(test_control_escapes),
+		cmocka_unit_test(test_esc_byte),
+		cmocka_unit_test(test_other_controls),
+		cmocka_unit_test(test_invalid_byte),
+		cmocka_unit_test(test_valid_utf8),
+		cmocka_unit_test(test_sneaky_code_points),
+		cmocka_unit_test(test_overlong),
+		cmocka_unit_test(test_surrogates),
+		cmocka_unit_test(test_beyond_unicode),
+		cmocka_unit_test(test_double_quote),
+		cmocka_unit_test(test_truncated_sequence),
+		cmocka_unit_test(test_appends),
+		cmocka_unit_test(test_utf8_len),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

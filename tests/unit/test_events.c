@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ew_decode: raw perf samples, well formed and not, built by hand. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <linux/types.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "events.h"
+#include "probes/event.h"
+
+#define HDR offsetof(struct ew_event, data)
+
+static const struct ew_decode_limits lim_default = { 20, 4096 };
+
+struct sample {
+	union {
+		struct ew_event e;
+		unsigned char raw[HDR + 512];
+	};
+	size_t size;
+};
+
+static void sample_init(struct sample *s, const char *fname, size_t flen,
+			const char *args, size_t alen)
+{
+	memset(s, 0, sizeof(*s));
+	s->e.ts_ns = 2000;
+	s->e.enter_ns = 1500;
+	s->e.seq = 7;
+	s->e.cpu = 3;
+	s->e.pid = 4242;
+	s->e.tid = 4243;
+	s->e.ppid = 1;
+	s->e.uid = 1000;
+	s->e.version = EW_EVENT_VERSION;
+	memcpy(s->e.comm, "bash", 4);
+	s->e.filename_len = flen;
+	s->e.args_len = alen;
+	memcpy(s->raw + HDR, fname, flen);
+	memcpy(s->raw + HDR + flen, args, alen);
+	s->size = HDR + flen + alen;
+}
+
+static struct ew_exec *decode_ok(const struct sample *s,
+				 const struct ew_decode_limits *lim)
+{
+	struct ew_exec *x = NULL;
+
+	assert_int_equal(ew_decode(s->raw, s->size, lim, &x), 0);
+	assert_non_null(x);
+	return x;
+}
+
+static void assert_arg(const struct ew_exec *x, uint32_t i, const char *s,
+		       bool cut)
+{
+	assert_true(i < x->nargs);
+	assert_string_equal(x->args[i].s, s);
+	assert_int_equal(x->args[i].len, strlen(s));
+	assert_int_equal(x->args[i].cut, cut);
+}
+
+static void test_normal(void **state)
+{
+	static const char args[] = "prog\0\0x\0";	/* + the literal's NUL */
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init(&s, "/usr/bin/prog", 14, args, sizeof(args));
+	x = decode_ok(&s, &lim_default);
+	assert_int_equal(x->ts_ns, 2000);
+	assert_int_equal(x->enter_ns, 1500);
+	assert_int_equal(x->seq, 7);
+	assert_int_equal(x->cpu, 3);
+	assert_int_equal(x->pid, 4242);
+	assert_int_equal(x->tid, 4243);
+	assert_int_equal(x->ppid, 1);
+	assert_int_equal(x->uid, 1000);
+	assert_int_equal(x->ret, 0);
+	assert_string_equal(x->comm, "bash");
+	assert_string_equal(x->filename, "/usr/bin/prog");
+	assert_int_equal(x->filename_len, 13);
+	assert_false(x->filename_cut);
+	assert_false(x->filename_unreadable);
+	assert_int_equal(x->nargs, 4);
+	assert_arg(x, 0, "prog", false);
+	assert_arg(x, 1, "", false);
+	assert_arg(x, 2, "x", false);
+	assert_arg(x, 3, "", false);
+	assert_int_equal(x->argc, 4);
+	assert_false(x->args_truncated);
+	assert_false(x->args_unreadable);
+	assert_false(x->execveat);
+	free(x);
+}
+
+/* The result owns its strings: the sample can go away. */
+static void test_self_contained(void **state)
+{
+	static const char args[] = "ls\0-l";
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init(&s, "/bin/ls", 8, args, sizeof(args));
+	x = decode_ok(&s, &lim_default);
+	memset(&s, 'Z', sizeof(s));
+	assert_string_equal(x->filename, "/bin/ls");
+	assert_arg(x, 0, "ls", false);
+	assert_arg(x, 1, "-l", false);
+	assert_string_equal(x->comm, "bash");
+	free(x);
+}
+
+static void test_negative_ret(void **state)
+{
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init(&s, "/nope", 6, "nope", 5);
+	s.e.ret = -ENOENT;
+	x = decode_ok(&s, &lim_default);
+	assert_int_equal(x->ret, -ENOENT);
+	free(x);
+}
+
+static void test_max_args(void **state)
+{
+	static const struct ew_decode_limits lim = { 2, 4096 };
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init(&s, "/bin/a", 7, "a\0b\0c\0d", 8);
+	x = decode_ok(&s, &lim);
+	assert_int_equal(x->nargs, 2);
+	assert_arg(x, 0, "a", false);
+	assert_arg(x, 1, "b", false);
+	assert_int_equal(x->argc, 4);
+	assert_true(x->args_truncated);
+	free(x);
+}
+
+static void test_max_args_exact(void **state)
+{
+	static const struct ew_decode_limits lim = { 4, 4096 };
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init(&s, "/bin/a", 7, "a\0b\0c\0d", 8);
+	x = decode_ok(&s, &lim);
+	assert_int_equal(x->nargs, 4);
+	assert_int_equal(x->argc, 4);
+	assert_false(x->args_truncated);
+	free(x);
+}
+
+static void test_max_arg_len(void **state)
+{
+	static const struct ew_decode_limits lim = { 20, 3 };
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init(&s, "/bin/echo", 10, "echo\0abcdef\0abc\0z", 18);
+	x = decode_ok(&s, &lim);
+	assert_int_equal(x->nargs, 4);
+	assert_arg(x, 0, "ech", true);
+	assert_arg(x, 1, "abc", true);
+	assert_arg(x, 2, "abc", false);
+	assert_arg(x, 3, "z", false);
+	assert_int_equal(x->argc, 4);
+	assert_true(x->args_truncated);
+	/* The file name is not subject to the argument limit. */
+	assert_string_equal(x->filename, "/bin/echo");
+	free(x);
+}
+
+static void test_last_arg_without_nul(void **state)
+{
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init(&s, "/bin/a", 7, "a\0bcd", 5);
+	x = decode_ok(&s, &lim_default);
+	assert_int_equal(x->nargs, 2);
+	assert_arg(x, 0, "a", false);
+	assert_arg(x, 1, "bcd", true);
+	assert_true(x->args_truncated);
+	free(x);
+}
+
+static void test_no_args(void **state)
+{
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init(&s, "/bin/a", 7, "", 0);
+	x = decode_ok(&s, &lim_default);
+	assert_int_equal(x->nargs, 0);
+	assert_int_equal(x->argc, 0);
+	assert_false(x->args_truncated);
+	free(x);
+}
+
+static void expect_einval(const void *data, size_t size)
+{
+	struct ew_exec *x = (struct ew_exec *)&x;
+
+	assert_int_equal(ew_decode(data, size, &lim_default, &x), -EINVAL);
+	assert_null(x);
+}
+
+static void test_sizes_lie(void **state)
+{
+	struct sample s;
+
+	sample_init(&s, "/bin/a", 7, "a\0b", 4);
+	expect_einval(s.raw, s.size - 1);
+	s.e.filename_len = 9;
+	expect_einval(s.raw, s.size);
+	s.e.filename_len = 7;
+	s.e.args_len = 0xffff;
+	expect_einval(s.raw, s.size);
+	s.e.filename_len = 0xffff;
+	s.e.args_len = 0xffff;
+	expect_einval(s.raw, s.size);
+}
+
+/* Perf pads samples: more bytes than the sizes claim is fine. */
+static void test_padding_allowed(void **state)
+{
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init(&s, "/bin/a", 7, "a\0b", 4);
+	s.size += 5;
+	x = decode_ok(&s, &lim_default);
+	assert_int_equal(x->nargs, 2);
+	assert_arg(x, 1, "b", false);
+	free(x);
+}
+
+static void test_short_header(void **state)
+{
+	struct sample s;
+
+	sample_init(&s, "", 0, "", 0);
+	expect_einval(s.raw, HDR - 1);
+	expect_einval(s.raw, 0);
+	expect_einval(NULL, HDR);
+}
+
+static void test_header_only(void **state)
+{
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init(&s, "", 0, "", 0);
+	x = decode_ok(&s, &lim_default);
+	assert_string_equal(x->filename, "");
+	assert_int_equal(x->filename_len, 0);
+	assert_int_equal(x->nargs, 0);
+	free(x);
+}
+
+static void test_wrong_version(void **state)
+{
+	struct sample s;
+
+	sample_init(&s, "/bin/a", 7, "a", 2);
+	s.e.version = EW_EVENT_VERSION + 1;
+	expect_einval(s.raw, s.size);
+	s.e.version = 0;
+	expect_einval(s.raw, s.size);
+}
+
+static void test_filename_without_nul(void **state)
+{
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init(&s, "/bin/sh", 7, "sh\0-c", 6);
+	x = decode_ok(&s, &lim_default);
+	assert_string_equal(x->filename, "/bin/sh");
+	assert_int_equal(x->filename_len, 7);
+	assert_int_equal(x->nargs, 2);
+	assert_arg(x, 0, "sh", false);
+	assert_arg(x, 1, "-c", false);
+	free(x);
+}
+
+/* Bytes after the file name's NUL are not part of it nor of argv. */
+static void test_filename_nul_inside(void **state)
+{
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init(&s, "ab\0cd\0", 6, "a", 2);
+	x = decode_ok(&s, &lim_default);
+	assert_string_equal(x->filename, "ab");
+	assert_int_equal(x->filename_len, 2);
+	assert_int_equal(x->nargs, 1);
+	assert_arg(x, 0, "a", false);
+	free(x);
+}
+
+static void test_comm_full(void **state)
+{
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init(&s, "/bin/a", 7, "a", 2);
+	memcpy(s.e.comm, "abcdefghijklmnop", 16);
+	x = decode_ok(&s, &lim_default);
+	assert_string_equal(x->comm, "abcdefghijklmnop");
+	free(x);
+}
+
+static void test_comm_short(void **state)
+{
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init(&s, "/bin/a", 7, "a", 2);
+	memcpy(s.e.comm, "ab\0garbagegarba", 16);
+	x = decode_ok(&s, &lim_default);
+	assert_string_equal(x->comm, "ab");
+	free(x);
+}
+
+static struct ew_exec *decode_flags(uint32_t flags, uint32_t argc,
+				    const char *args, size_t alen)
+{
+	struct sample s;
+
+	sample_init(&s, "/bin/a", 7, args, alen);
+	s.e.flags = flags;
+	s.e.argc = argc;
+	return decode_ok(&s, &lim_default);
+}
+
+static void test_flags(void **state)
+{
+	struct ew_exec *x;
+
+	x = decode_flags(EW_F_ARGS_UNREADABLE, 0, "", 0);
+	assert_true(x->args_unreadable);
+	assert_false(x->execveat);
+	assert_int_equal(x->argc, 0);
+	assert_int_equal(x->flags, EW_F_ARGS_UNREADABLE);
+	free(x);
+
+	x = decode_flags(EW_F_EXECVEAT, 0, "a", 2);
+	assert_true(x->execveat);
+	assert_false(x->args_unreadable);
+	assert_false(x->args_truncated);
+	assert_int_equal(x->argc, 1);
+	free(x);
+
+	x = decode_flags(EW_F_FILENAME_TRUNCATED, 0, "a", 2);
+	assert_true(x->filename_cut);
+	assert_false(x->filename_unreadable);
+	free(x);
+
+	x = decode_flags(EW_F_FILENAME_UNREADABLE, 0, "a", 2);
+	assert_true(x->filename_unreadable);
+	assert_false(x->filename_cut);
+	free(x);
+}
+
+static void test_argc_new_image_truncated(void **state)
+{
+	struct ew_exec *x;
+
+	x = decode_flags(EW_F_NEW_IMAGE | EW_F_ARGS_TRUNCATED, 100,
+			 "a\0b\0c", 6);
+	assert_int_equal(x->nargs, 3);
+	assert_int_equal(x->argc, 100);
+	assert_true(x->args_truncated);
+	free(x);
+
+	/* An argc word smaller than what the area holds is not believed. */
+	x = decode_flags(EW_F_NEW_IMAGE | EW_F_ARGS_TRUNCATED, 2,
+			 "a\0b\0c", 6);
+	assert_int_equal(x->argc, 3);
+	assert_true(x->args_truncated);
+	free(x);
+}
+
+static void test_argc_new_image_whole(void **state)
+{
+	struct ew_exec *x;
+
+	x = decode_flags(EW_F_NEW_IMAGE, 100, "a\0b\0c", 6);
+	assert_int_equal(x->nargs, 3);
+	assert_int_equal(x->argc, 3);
+	assert_false(x->args_truncated);
+	free(x);
+
+	x = decode_flags(EW_F_NEW_IMAGE, 0, "a\0b\0c", 6);
+	assert_int_equal(x->argc, 3);
+	free(x);
+}
+
+static void test_argc_old_args(void **state)
+{
+	struct ew_exec *x;
+
+	/* A failed exec with more arguments than the probe reads. */
+	x = decode_flags(EW_F_ARGC_TRUNCATED, 0, "a\0b", 4);
+	assert_int_equal(x->nargs, 2);
+	assert_int_equal(x->argc, 0);
+	assert_true(x->args_truncated);
+	free(x);
+
+	x = decode_flags(EW_F_ARGS_TRUNCATED, 0, "a\0b", 4);
+	assert_int_equal(x->argc, 0);
+	assert_true(x->args_truncated);
+	free(x);
+
+	x = decode_flags(0, 0, "a\0b", 4);
+	assert_int_equal(x->argc, 2);
+	assert_false(x->args_truncated);
+	free(x);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_normal),
+		cmocka_unit_test(test_self_contained),
+		cmocka_unit_test(test_negative_ret),
+		cmocka_unit_test(test_max_args),
+		cmocka_unit_test(test_max_args_exact),
+		cmocka_unit_test(test_max_arg_len),
+		cmocka_unit_test(test_last_arg_without_nul),
+		cmocka_unit_test(test_no_args),
+		cmocka_unit_test(test_sizes_lie),
+		cmocka_unit_test(test_padding_allowed),
+		cmocka_unit_test(test_short_header),
+		cmocka_unit_test(test_header_only),
+		cmocka_unit_test(test_wrong_version),
+		cmocka_unit_test(test_filename_without_nul),
+		cmocka_unit_test(test_filename_nul_inside),
+		cmocka_unit_test(test_comm_full),
+		cmocka_unit_test(test_comm_short),
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_argc_new_image_truncated),
+		cmocka_unit_test(test_argc_new_image_whole),
+		cmocka_unit_test(test_argc_old_args),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The user-space filters: -n on comm, -l on the joined arguments. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filters.h"
+
+static struct ew_exec *mk(const char *comm, const char *filename,
+			  const char *const *argv, uint32_t n)
+{
+	struct ew_exec *x = calloc(1, sizeof(*x) + n * sizeof(x->args[0]));
+	uint32_t i;
+
+	assert_non_null(x);
+	strncpy(x->comm, comm, 16);
+	x->filename = filename;
+	x->filename_len = strlen(filename);
+	for (i = 0; i < n; i++) {
+		x->args[i].s = argv[i];
+		x->args[i].len = strlen(argv[i]);
+	}
+	x->nargs = x->argc = n;
+	return x;
+}
+
+static const char *const docker_argv[] = {
+	"docker", "exec", "-it", "9e02dfdeb94f", "/bin/bash",
+};
+
+static bool matches(const char *name, const char *line,
+		    const struct ew_exec *x)
+{
+	struct ew_filters f;
+	char err[256] = "";
+	bool m;
+
+	assert_int_equal(ew_filters_init(&f, name, line, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	m = ew_filters_match(&f, x);
+	/* A second look gives the same answer (the scratch buffer is reused). */
+	assert_int_equal(ew_filters_match(&f, x), m);
+	ew_filters_free(&f);
+	return m;
+}
+
+static void test_no_filters(void **state)
+{
+	struct ew_exec *x = mk("docker", "/usr/bin/docker", docker_argv, 5);
+
+	assert_true(matches(NULL, NULL, x));
+	free(x);
+}
+
+static void test_name(void **state)
+{
+	struct ew_exec *bash = mk("bash", "/bin/bash", NULL, 0);
+	struct ew_exec *dash = mk("dash", "/bin/dash", NULL, 0);
+
+	assert_true(matches("^ba", NULL, bash));
+	assert_false(matches("^ba", NULL, dash));
+	assert_true(matches("as", NULL, dash));
+	assert_true(matches("^(ba|da)sh$", NULL, dash));
+	assert_false(matches("^bas$", NULL, bash));
+	/* Case matters. */
+	assert_false(matches("BASH", NULL, bash));
+	/* The name is comm, not the file name. */
+	assert_false(matches("bin", NULL, bash));
+	free(bash);
+	free(dash);
+}
+
+static void test_line(void **state)
+{
+	struct ew_exec *x = mk("docker", "/usr/bin/docker", docker_argv, 5);
+
+	assert_true(matches(NULL, "docker exec", x));
+	assert_true(matches(NULL, "-it 9e02", x));
+	assert_true(matches(NULL, "^/usr/bin/docker exec -it 9e02dfdeb94f /bin/bash$", x));
+	/* The line starts with the file name, not argv[0]. */
+	assert_false(matches(NULL, "^docker", x));
+	assert_false(matches(NULL, "exec  -it", x));
+	free(x);
+}
+
+static void test_line_cut_args(void **state)
+{
+	static const char *const argv[] = { "echo", "abcdef" };
+	struct ew_exec *x = mk("echo", "/bin/echo", argv, 2);
+
+	/* Only the bytes shown take part. */
+	x->args[1].len = 3;
+	assert_true(matches(NULL, "^/bin/echo abc$", x));
+	assert_false(matches(NULL, "abcd", x));
+	free(x);
+}
+
+static void test_both(void **state)
+{
+	struct ew_exec *x = mk("docker", "/usr/bin/docker", docker_argv, 5);
+
+	assert_true(matches("dock", "exec", x));
+	assert_false(matches("bash", "exec", x));
+	assert_false(matches("dock", "run", x));
+	free(x);
+}
+
+static void test_empty_line(void **state)
+{
+	struct ew_exec *x = mk("x", "", NULL, 0);
+
+	assert_true(matches(NULL, "^$", x));
+	assert_false(matches(NULL, ".", x));
+	free(x);
+}
+
+static void expected_error(char *out, size_t len, const char *pat,
+			   const char *opt)
+{
+	char why[128];
+	regex_t re;
+	int rc = regcomp(&re, pat, REG_EXTENDED | REG_NOSUB);
+
+	assert_int_not_equal(rc, 0);
+	regerror(rc, &re, why, sizeof(why));
+	snprintf(out, len, "invalid regular expression '%s' for %s: %s", pat,
+		 opt, why);
+}
+
+static void test_invalid_name(void **state)
+{
+	struct ew_filters f;
+	char err[256] = "", want[256];
+
+	expected_error(want, sizeof(want), "(", "--name");
+	assert_int_equal(ew_filters_init(&f, "(", "ok", err, sizeof(err)), -1);
+	assert_string_equal(err, want);
+	assert_int_equal(strncmp(err, "invalid regular expression '(' for --name: ", 43), 0);
+	assert_false(f.has_name);
+	assert_false(f.has_line);
+}
+
+static void test_invalid_line(void **state)
+{
+	struct ew_filters f;
+	char err[256] = "", want[256];
+
+	expected_error(want, sizeof(want), "a[b", "--line");
+	assert_int_equal(ew_filters_init(&f, "ok", "a[b", err, sizeof(err)), -1);
+	assert_string_equal(err, want);
+	assert_int_equal(strncmp(err, "invalid regular expression 'a[b' for --line: ", 45), 0);
+	/* The name regex compiled first was released. */
+	assert_false(f.has_name);
+	assert_false(f.has_line);
+	/* Freeing again is harmless. */
+	ew_filters_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_filters),
+		cmocka_unit_test(test_name),
+		cmocka_unit_test(test_line),
+		cmocka_unit_test(test_line_cut_args),
+		cmocka_unit_test(test_both),
+		cmocka_unit_test(test_empty_line),
+		cmocka_unit_test(test_invalid_name),
+		cmocka_unit_test(test_invalid_line),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Table rows and JSON lines, byte for byte. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+
+/* An exec whose arguments point at the caller's strings. */
+static struct ew_exec *mk(const char *comm, const char *filename,
+			  const char *const *argv, uint32_t n)
+{
+	struct ew_exec *x = calloc(1, sizeof(*x) + n * sizeof(x->args[0]));
+	uint32_t i;
+
+	assert_non_null(x);
+	strncpy(x->comm, comm, 16);
+	x->filename = filename;
+	x->filename_len = strlen(filename);
+	for (i = 0; i < n; i++) {
+		x->args[i].s = argv[i];
+		x->args[i].len = strlen(argv[i]);
+	}
+	x->nargs = n;
+	x->argc = n;
+	return x;
+}
+
+static const char *const docker_argv[] = {
+	"/usr/bin/docker", "exec", "-it", "9e02dfdeb94f", "/bin/bash",
+};
+
+static struct ew_exec *docker(void)
+{
+	struct ew_exec *x = mk("docker", "/usr/bin/docker", docker_argv, 5);
+
+	x->pid = 8854;
+	x->ppid = 3154;
+	x->uid = 1000;
+	return x;
+}
+
+static const struct ew_when when_docker = { 5.908, { 1700000000, 5 } };
+
+static void check_header(const struct env *env, const char *want)
+{
+	struct ew_buf b = { 0 };
+
+	ew_table_header(&b, env);
+	assert_string_equal(b.p, want);
+	ew_buf_free(&b);
+}
+
+static void check_row(const struct env *env, const struct ew_exec *x,
+		      const char *want)
+{
+	struct ew_buf b = { 0 };
+
+	ew_table_row(&b, env, x, &when_docker);
+	assert_false(b.oom);
+	assert_string_equal(b.p, want);
+	ew_buf_free(&b);
+}
+
+static void test_header(void **state)
+{
+	struct env env;
+
+	ew_env_defaults(&env);
+	check_header(&env, "TIME(s) PCOMM            PID    PPID   RET ARGS\n");
+	env.wall_time = true;
+	check_header(&env,
+		     "TIME     TIME(s) PCOMM            PID    PPID   RET ARGS\n");
+	env.wall_time = false;
+	env.print_uid = true;
+	check_header(&env,
+		     "TIME(s) UID    PCOMM            PID    PPID   RET ARGS\n");
+	env.wall_time = true;
+	check_header(&env,
+		     "TIME     TIME(s) UID    PCOMM            PID    PPID   RET ARGS\n");
+}
+
+static void test_row_docker(void **state)
+{
+	struct ew_exec *x = docker();
+	struct env env;
+
+	ew_env_defaults(&env);
+	check_row(&env, x, "5.908   docker           8854   3154     0 /usr/bin/docker exec -it 9e02dfdeb94f /bin/bash\n");
+	free(x);
+}
+
+/* ARGS starts with the executed file, not argv[0]. */
+static void test_row_filename_first(void **state)
+{
+	static const char *const argv[] = { "sh", "-c", "true" };
+	struct ew_exec *x = mk("bash", "/usr/bin/dash", argv, 3);
+	struct env env;
+
+	ew_env_defaults(&env);
+	x->pid = 10;
+	x->ppid = 1;
+	check_row(&env, x, "5.908   bash             10     1        0 /usr/bin/dash -c true\n");
+	free(x);
+}
+
+static void test_row_time_uid(void **state)
+{
+	struct ew_exec *x = docker();
+	struct env env;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	ew_env_defaults(&env);
+	env.wall_time = true;
+	env.print_uid = true;
+	check_row(&env, x, "22:13:20 5.908   1000   docker           8854   3154     0 /usr/bin/docker exec -it 9e02dfdeb94f /bin/bash\n");
+	/* The TIME column is local time. */
+	setenv("TZ", "JST-9", 1);
+	tzset();
+	env.print_uid = false;
+	check_row(&env, x, "07:13:20 5.908   docker           8854   3154     0 /usr/bin/docker exec -it 9e02dfdeb94f /bin/bash\n");
+	free(x);
+}
+
+static void test_row_failed(void **state)
+{
+	static const char *const argv[] = { "nope" };
+	struct ew_exec *x = mk("bash", "/nope", argv, 1);
+	struct env env;
+
+	ew_env_defaults(&env);
+	x->pid = 77;
+	x->ppid = 76;
+	x->ret = -2;
+	check_row(&env, x, "5.908   bash             77     76      -2 /nope\n");
+	free(x);
+}
+
+static const char *const quote_argv[] = {
+	"sh", "-c", "echo hi", "say \"x\"", "", "it's", "a\tb",
+};
+
+static void test_row_quote(void **state)
+{
+	struct ew_exec *x = mk("sh", "/bin/sh", quote_argv, 7);
+	struct env env;
+
+	ew_env_defaults(&env);
+	env.quote = true;
+	x->pid = 5;
+	x->ppid = 4;
+	check_row(&env, x, "5.908   sh               5      4        0 /bin/sh -c \"echo hi\" \"say \\\"x\\\"\" \"\" \"it's\" \"a\\tb\"\n");
+	free(x);
+}
+
+static void test_row_no_quote(void **state)
+{
+	struct ew_exec *x = mk("sh", "/bin/sh", quote_argv, 7);
+	struct env env;
+
+	ew_env_defaults(&env);
+	x->pid = 5;
+	x->ppid = 4;
+	check_row(&env, x, "5.908   sh               5      4        0 /bin/sh -c echo hi say \"x\"  it's a\\tb\n");
+	free(x);
+}
+
+static void test_row_cut_argument(void **state)
+{
+	static const char *const argv[] = { "echo", "abc", "a b" };
+	struct ew_exec *x = mk("echo", "/bin/echo", argv, 3);
+	struct env env;
+
+	ew_env_defaults(&env);
+	x->pid = 1;
+	x->ppid = 0;
+	x->args[1].cut = true;
+	x->args[2].cut = true;
+	x->args_truncated = true;
+	check_row(&env, x, "5.908   echo             1      0        0 /bin/echo abc... a b...\n");
+	env.quote = true;
+	check_row(&env, x, "5.908   echo             1      0        0 /bin/echo abc... \"a b...\"\n");
+	x->filename_cut = true;
+	env.quote = false;
+	check_row(&env, x, "5.908   echo             1      0        0 /bin/echo... abc... a b...\n");
+	free(x);
+}
+
+static void test_row_truncated_count(void **state)
+{
+	static const char *const argv[] = { "echo", "a" };
+	struct ew_exec *x = mk("echo", "/bin/echo", argv, 2);
+	struct env env;
+
+	ew_env_defaults(&env);
+	x->pid = 1;
+	x->ppid = 0;
+	x->argc = 5;
+	x->args_truncated = true;
+	check_row(&env, x, "5.908   echo             1      0        0 /bin/echo a ...\n");
+	/* Unknown count, but some were not read. */
+	x->argc = 0;
+	check_row(&env, x, "5.908   echo             1      0        0 /bin/echo a ...\n");
+	/* All there: nothing to add. */
+	x->argc = 2;
+	x->args_truncated = false;
+	check_row(&env, x, "5.908   echo             1      0        0 /bin/echo a\n");
+	free(x);
+}
+
+static void test_row_unreadable(void **state)
+{
+	struct ew_exec *x = mk("true", "/bin/true", NULL, 0);
+	struct env env;
+
+	ew_env_defaults(&env);
+	x->pid = 1;
+	x->ppid = 0;
+	x->ret = -14;
+	x->argc = 0;
+	x->args_unreadable = true;
+	check_row(&env, x, "5.908   true             1      0      -14 /bin/true [args unreadable]\n");
+	x->filename_unreadable = true;
+	check_row(&env, x, "5.908   true             1      0      -14 [unreadable] [args unreadable]\n");
+	free(x);
+}
+
+static void test_row_escaped(void **state)
+{
+	static const char *const argv[] = { "x", "\x1b]0;pwned\x07", "\xff" };
+	struct ew_exec *x = mk("\x1b[2Jevil", "/tmp/a\nb", argv, 3);
+	struct env env;
+
+	ew_env_defaults(&env);
+	x->pid = 1;
+	x->ppid = 0;
+	check_row(&env, x, "5.908   \\x1b[2Jevil      1      0        0 /tmp/a\\nb \\x1b]0;pwned\\x07 \\xff\n");
+	free(x);
+}
+
+static void test_joined_args(void **state)
+{
+	struct ew_exec *x = docker();
+	struct ew_buf b = { 0 };
+
+	ew_joined_args(&b, x);
+	assert_string_equal(b.p, "/usr/bin/docker exec -it 9e02dfdeb94f /bin/bash");
+	free(x);
+	ew_buf_free(&b);
+}
+
+/* A small JSON checker: one value, strict grammar, no trailing bytes. */
+struct js {
+	const char *p;
+};
+
+static bool js_value(struct js *j, int depth);
+
+static void js_ws(struct js *j)
+{
+	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
+		j->p++;
+}
+
+static bool js_string(struct js *j)
+{
+	int i;
+
+	if (*j->p++ != '"')
+		return false;
+	while (*j->p != '"') {
+		unsigned char c = *j->p++;
+
+		if (c < 0x20)
+			return false;
+		if (c != '\\')
+			continue;
+		c = *j->p++;
+		if (c == 'u') {
+			for (i = 0; i < 4; i++)
+				if (!isxdigit((unsigned char)*j->p++))
+					return false;
+		} else if (!c || !strchr("\"\\/bfnrt", c)) {
+			return false;
+		}
+	}
+	j->p++;
+	return true;
+}
+
+static bool js_number(struct js *j)
+{
+	const char *start = j->p;
+
+	if (*j->p == '-')
+		j->p++;
+	if (!isdigit((unsigned char)*j->p))
+		return false;
+	if (*j->p == '0' && isdigit((unsigned char)j->p[1]))
+		return false;
+	while (isdigit((unsigned char)*j->p))
+		j->p++;
+	return j->p > start;
+}
+
+static bool js_word(struct js *j, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (strncmp(j->p, w, n))
+		return false;
+	j->p += n;
+	return true;
+}
+
+static bool js_items(struct js *j, char close, bool keys, int depth)
+{
+	js_ws(j);
+	if (*j->p == close) {
+		j->p++;
+		return true;
+	}
+	for (;;) {
+		js_ws(j);
+		if (keys) {
+			if (!js_string(j))
+				return false;
+			js_ws(j);
+			if (*j->p++ != ':')
+				return false;
+		}
+		if (!js_value(j, depth + 1))
+			return false;
+		js_ws(j);
+		if (*j->p == close) {
+			j->p++;
+			return true;
+		}
+		if (*j->p++ != ',')
+			return false;
+	}
+}
+
+static bool js_value(struct js *j, int depth)
+{
+	if (depth > 16)
+		return false;
+	js_ws(j);
+	switch (*j->p) {
+	case '{': j->p++; return js_items(j, '}', true, depth);
+	case '[': j->p++; return js_items(j, ']', false, depth);
+	case '"': return js_string(j);
+	case 't': return js_word(j, "true");
+	case 'f': return js_word(j, "false");
+	case 'n': return js_word(j, "null");
+	default: return js_number(j);
+	}
+}
+
+/* A JSON Lines record: one object, then exactly one newline. */
+static bool json_line_valid(const char *s)
+{
+	struct js j = { s };
+	size_t len = strlen(s);
+
+	if (!len || s[len - 1] != '\n' || memchr(s, '\n', len - 1))
+		return false;
+	if (*s != '{' || !js_value(&j, 0))
+		return false;
+	return !strcmp(j.p, "\n");
+}
+
+static void test_json_checker(void **state)
+{
+	assert_true(json_line_valid("{\"a\":[1,-2,\"x\\u0041\"],\"b\":null}\n"));
+	assert_false(json_line_valid("{\"a\":1}"));
+	assert_false(json_line_valid("{\"a\":\"\x1b\"}\n"));
+	assert_false(json_line_valid("{\"a\":\"\\x1b\"}\n"));
+	assert_false(json_line_valid("{\"a\":1,}\n"));
+	assert_false(json_line_valid("{\"a\":1}}\n"));
+}
+
+static void check_json(const struct ew_exec *x, const struct ew_when *w,
+		       const char *want)
+{
+	struct ew_buf b = { 0 };
+
+	ew_json_line(&b, x, w);
+	assert_false(b.oom);
+	assert_string_equal(b.p, want);
+	assert_true(json_line_valid(b.p));
+	ew_buf_free(&b);
+}
+
+static struct ew_exec *ls_exec(void)
+{
+	static const char *const argv[] = { "ls", "-l" };
+	struct ew_exec *x = mk("bash", "/bin/ls", argv, 2);
+
+	x->ts_ns = 2000;
+	x->enter_ns = 1500;
+	x->cpu = 3;
+	x->seq = 42;
+	x->pid = 100;
+	x->tid = 101;
+	x->ppid = 1;
+	x->uid = 0;
+	return x;
+}
+
+static void test_json_known(void **state)
+{
+	static const struct ew_when w = { 1.0, { 1700000000, 5 } };
+	struct ew_exec *x = ls_exec();
+
+	/* JSON time is UTC whatever the local zone. */
+	setenv("TZ", "JST-9", 1);
+	tzset();
+	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"argc\":2,\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":500}\n");
+	free(x);
+}
+
+static void test_json_flags(void **state)
+{
+	static const struct ew_when w = { 1.0, { 0, 999999999 } };
+	struct ew_exec *x = ls_exec();
+
+	x->argc = 0;
+	x->ret = -13;
+	x->uid = 4294967294u;
+	x->args_truncated = true;
+	x->args_unreadable = true;
+	x->filename_unreadable = true;
+	x->execveat = true;
+	x->ts_ns = 1500;
+	check_json(x, &w, "{\"time\":\"1970-01-01T00:00:00.999999999Z\",\"ts_ns\":1500,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":4294967294,\"ret\":-13,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"argc\":null,\"args_truncated\":true,\"args_unreadable\":true,\"filename_unreadable\":true,\"execveat\":true,\"latency_ns\":0}\n");
+	free(x);
+}
+
+static void test_json_escaped(void **state)
+{
+	static const char *const argv[] = { "a\"b", "\xff", "\x1b[0m", "", "\xc3\xa9\\" };
+	static const struct ew_when w = { 1.0, { 1700000000, 0 } };
+	struct ew_exec *x = mk("c\tm", "/tmp/\xe2\x80\xae", argv, 5);
+
+	x->ts_ns = x->enter_ns = 9;
+	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000000Z\",\"ts_ns\":9,\"cpu\":0,\"seq\":0,\"comm\":\"c\\tm\",\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"ret\":0,\"filename\":\"/tmp/\\u202e\",\"argv\":[\"a\\\"b\",\"\\udcff\",\"\\u001b[0m\",\"\",\"\xc3\xa9\\\\\"],\"argc\":5,\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":0}\n");
+	free(x);
+}
+
+static void test_json_no_args(void **state)
+{
+	static const struct ew_when w = { 1.0, { 1700000000, 0 } };
+	struct ew_exec *x = mk("x", "", NULL, 0);
+	struct ew_buf b = { 0 };
+
+	ew_json_line(&b, x, &w);
+	assert_non_null(strstr(b.p, ",\"filename\":\"\",\"argv\":[],\"argc\":null,"));
+	assert_true(json_line_valid(b.p));
+	ew_buf_free(&b);
+	free(x);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_header),
+		cmocka_unit_test(test_row_docker),
+		cmocka_unit_test(test_row_filename_first),
+		cmocka_unit_test(test_row_time_uid),
+		cmocka_unit_test(test_row_failed),
+		cmocka_unit_test(test_row_quote),
+		cmocka_unit_test(test_row_no_quote),
+		cmocka_unit_test(test_row_cut_argument),
+		cmocka_unit_test(test_row_truncated_count),
+		cmocka_unit_test(test_row_unreadable),
+		cmocka_unit_test(test_row_escaped),
+		cmocka_unit_test(test_joined_args),
+		cmocka_unit_test(test_json_checker),
+		cmocka_unit_test(test_json_known),
+		cmocka_unit_test(test_json_flags),
+		cmocka_unit_test(test_json_escaped),
+		cmocka_unit_test(test_json_no_args),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
