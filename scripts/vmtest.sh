@@ -37,7 +37,8 @@ if [ -z "$pkg" ]; then
 fi
 [ -n "$pkg" ] || die "no linux-image-6.1.*-amd64 package known to apt; run apt-get update"
 kver=${pkg#linux-image-}
-[ -x "$repo/build/execwatch" ] || "$repo/scripts/build.sh"
+build=${EW_BUILD_DIR:-$repo/build}	# ctest passes its own build tree
+[ -x "$build/execwatch" ] || "$repo/scripts/build.sh"
 
 # The kernel, unpacked (not installed), and its headers, installed: the guest
 # sees /lib/modules/$kver/build through the shared root.
@@ -103,8 +104,8 @@ cat > "$out/guest.sh" <<GUEST
 #!/bin/bash
 cp /mnt/vmout/config /boot/config-\$(uname -r) 2>/dev/null
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
-export EXECWATCH=$repo/build/execwatch EXECER=$repo/build/tests/integration/execer
-export EXECSTORM=$repo/build/tests/integration/execstorm STORM_PER_WORKER=200
+export EXECWATCH=$build/execwatch EXECER=$build/tests/integration/execer
+export EXECSTORM=$build/tests/integration/execstorm STORM_PER_WORKER=200
 export PYTHONDONTWRITEBYTECODE=1
 cd $repo
 status=0
@@ -124,8 +125,8 @@ accel="-accel tcg"
 if [ -n "${VMTEST_KVM:-}" ] && [ -w /dev/kvm ]; then
 	accel="-accel kvm -accel tcg"	# opt-in: KVM hangs or is absent on some machines
 fi
-mkdir -p "$repo/build/vmtest"
-log=$repo/build/vmtest/$pkg.log
+mkdir -p "$build/vmtest"
+log=$build/vmtest/$pkg.log
 echo "vmtest: booting $pkg ($mode), console in $log"
 # shellcheck disable=SC2086
 timeout 3000 qemu-system-x86_64 $accel -m 2G -smp 2 -nographic -no-reboot -nodefaults \

@@ -14,12 +14,14 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "filters.h"
 #include "helper_client.h"
 #include "options.h"
 #include "probe_source.h"
+#include "selftest.h"
 #include "trace.h"
 
 #ifndef CAP_PERFMON
@@ -102,6 +104,31 @@ static void print_summary(const struct ew_trace_stats *st)
 	fputc('\n', stderr);
 }
 
+static int selftest(const struct env *env, struct ew_probe *probe,
+		    struct ew_filters *filters, int sigfd)
+{
+	struct ew_selftest *s = ew_selftest_new();
+	struct ew_trace_stats st = { 0 };
+	struct ew_trace_hooks hooks;
+	struct timespec t0, t1;
+	int rc;
+
+	if (!s) {
+		fprintf(stderr, "execwatch: selftest: cannot find its own binary\n");
+		return 1;
+	}
+	ew_selftest_hooks(s, &hooks);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = ew_trace(env, probe, filters, sigfd, &hooks, &st);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (!rc)
+		rc = ew_selftest_report(s, probe->mechanism,
+					(t1.tv_sec - t0.tv_sec) * 1e3 +
+					(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	ew_selftest_free(s);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct env env;
@@ -114,6 +141,10 @@ int main(int argc, char **argv)
 	char err[PATH_MAX + 256], hint[256];
 	int sigfd, i, rc, status = 0;
 
+	if (argc == 2 && !strcmp(argv[1], EW_CANARY_ARG))
+		return 0;
+	if (argc > 2 && !strcmp(argv[1], EW_CANARY_ARG))
+		return 0;	/* a #! canary: the script's path follows */
 	switch (ew_parse_options(argc, argv, &env, stdout, stderr)) {
 	case EW_PARSE_EXIT:
 		return 0;
@@ -140,6 +171,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (env.selftest) {
+		env.fails = true;	/* the failing canary must be seen */
+		if (!env.duration)
+			env.duration = 10;	/* a canary not seen by then is lost */
+	}
 	ew_probe_cflags(&env, 1, &cf);
 	for (i = 0; i < cf.n; i++)
 		flags[i] = cf.flag[i];
@@ -158,8 +194,10 @@ int main(int argc, char **argv)
 	} else if (rc == EW_LOAD_OK) {
 		if (env.verbose)
 			print_fds(&probe);
-		status = ew_trace(&env, &probe, &filters, sigfd, &st);
-		print_summary(&st);
+		status = env.selftest ? selftest(&env, &probe, &filters, sigfd) :
+			 ew_trace(&env, &probe, &filters, sigfd, NULL, &st);
+		if (!env.selftest)
+			print_summary(&st);
 	} else if (rc == EW_LOAD_FAILED) {
 		status = 1;
 	}

@@ -23,6 +23,7 @@ enum {
 	OPT_ATTACH,
 	OPT_PROBE,
 	OPT_PRINT_SOURCE,
+	OPT_SELFTEST,
 };
 
 static const struct option long_opts[] = {
@@ -45,6 +46,7 @@ static const struct option long_opts[] = {
 	{ "attach", required_argument, NULL, OPT_ATTACH },
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "print-source", no_argument, NULL, OPT_PRINT_SOURCE },
+	{ "selftest", no_argument, NULL, OPT_SELFTEST },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "explain", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -84,6 +86,8 @@ void ew_usage(FILE *f)
 "      --perf-pages N       perf buffer pages per CPU, a power of two (default 64)\n"
 "      --probe FILE         compile FILE instead of the built-in probe\n"
 "      --print-source       print the probe text and compile flags, and exit\n"
+"      --selftest           run canary execs of every kind, report which were\n"
+"                           seen with every field right, and exit\n"
 "  -v, --verbose, --explain say step by step what execwatch does\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n"
@@ -225,6 +229,7 @@ enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
 			break;
 		case OPT_PROBE: env->probe = optarg; break;
 		case OPT_PRINT_SOURCE: env->print_source = true; break;
+		case OPT_SELFTEST: env->selftest = true; break;
 		case 'h':
 			ew_usage(out);
 			return EW_PARSE_EXIT;

@@ -34,6 +34,7 @@ struct env {
 	const char *attach;	/* auto, kprobe, tracepoint */
 	const char *probe;	/* NULL: the built-in probe */
 	bool print_source;
+	bool selftest;
 	bool verbose;
 };
 

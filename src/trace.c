@@ -21,6 +21,7 @@
 
 struct tracer {
 	const struct env *env;
+	const struct ew_trace_hooks *hooks;
 	struct ew_filters *filters;
 	struct ew_decode_limits lim;
 	struct ew_reorder ro;
@@ -115,6 +116,11 @@ static void release(struct tracer *t, uint64_t horizon)
 	struct ew_exec *x;
 
 	while (!t->stop && (x = ew_reorder_pop(&t->ro, horizon))) {
+		if (t->hooks) {
+			t->stop = t->hooks->event(t->hooks->ctx, x);
+			free(x);
+			continue;
+		}
 		render(t, x);
 		free(x);
 		t->st->printed++;
@@ -266,9 +272,11 @@ static void loop(struct tracer *t, struct perf_buffer *pb, int ep, int sigfd,
 }
 
 int ew_trace(const struct env *env, struct ew_probe *probe,
-	     struct ew_filters *filters, int sigfd, struct ew_trace_stats *st)
+	     struct ew_filters *filters, int sigfd,
+	     const struct ew_trace_hooks *hooks, struct ew_trace_stats *st)
 {
-	struct tracer t = { .env = env, .filters = filters, .st = st };
+	struct tracer t = { .env = env, .filters = filters, .st = st,
+			    .hooks = hooks };
 	struct perf_buffer *pb;
 	uint64_t deadline = 0;
 	int ep = -1;
@@ -297,12 +305,17 @@ int ew_trace(const struct env *env, struct ew_probe *probe,
 	t.wall_offset_ns = clock_ns(CLOCK_REALTIME) - t.start_ns;
 	if (env->duration)
 		deadline = t.start_ns + (uint64_t)(env->duration * NSEC);
-	if (env->format == EW_FMT_TABLE) {
-		ew_table_header(&t.out, env);
-		flush_out(&t);
+	if (hooks) {
+		t.failed = hooks->armed(hooks->ctx) != 0;
+		t.stop = t.failed;
+	} else {
+		if (env->format == EW_FMT_TABLE) {
+			ew_table_header(&t.out, env);
+			flush_out(&t);
+		}
+		fprintf(stderr, "Tracing execve via %ss... Ctrl-C to end.\n",
+			probe->mechanism);
 	}
-	fprintf(stderr, "Tracing execve via %ss... Ctrl-C to end.\n",
-		probe->mechanism);
 	loop(&t, pb, ep, sigfd, deadline);
 
 	close(ep);

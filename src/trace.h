@@ -16,11 +16,20 @@ struct ew_trace_stats {
 	uint64_t malformed;
 };
 
+/* Instead of printing: --selftest watches for its own canaries. */
+struct ew_trace_hooks {
+	int (*armed)(void *ctx);			/* nonzero: give up */
+	bool (*event)(void *ctx, const struct ew_exec *x); /* true: done */
+	void *ctx;
+};
+
 /*
  * Arms PROBE, prints the Tracing line and runs until a signal on SIGFD,
- * --count, --duration or a closed output. Returns the exit status.
+ * --count, --duration or a closed output; with HOOKS, hands events to them
+ * instead. Returns the exit status.
  */
 int ew_trace(const struct env *env, struct ew_probe *probe,
-	     struct ew_filters *filters, int sigfd, struct ew_trace_stats *st);
+	     struct ew_filters *filters, int sigfd,
+	     const struct ew_trace_hooks *hooks, struct ew_trace_stats *st);
 
 #endif

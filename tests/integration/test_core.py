@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """The core tracer against real execs: exact PIDs, PPIDs, RET and argv."""
 import os
+import re
 import signal
 import subprocess
 import unittest
@@ -256,6 +257,20 @@ class Lifecycle(unittest.TestCase):
                            stderr=subprocess.PIPE)
         self.assertEqual(r.returncode, 1)
         self.assertIn(b"needs root, or CAP_BPF and CAP_PERFMON", r.stderr)
+
+    def test_selftest_sees_every_canary(self):
+        args = [ewtest.EXECWATCH, "--selftest"]
+        if os.environ.get("EW_TEST_ATTACH"):
+            args += ["--attach", os.environ["EW_TEST_ATTACH"]]
+        r = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=ewtest.WAIT)
+        out = r.stdout.decode()
+        self.assertEqual(r.returncode, 0, out + r.stderr.decode())
+        for name in ("execve", "execveat (fexecve)", "failing exec", "#! script",
+                     "exec from a thread"):
+            self.assertRegex(out, r"selftest: %s +seen: pid ok, ppid ok, ret ok, "
+                                  r"filename ok, argv ok" % re.escape(name))
+        self.assertIn("5/5 canaries seen with every field right", out)
 
     def test_print_source_shows_flags_and_text(self):
         r = subprocess.run([ewtest.EXECWATCH, "--print-source", "-x", "-u", "0"],

@@ -2,6 +2,7 @@
 """The quick check in a kprobe-capable guest: boot, kprobe attach, one exec
 seen with its full argv and parent, and a clean detach."""
 import os
+import subprocess
 import sys
 
 import ewtest
@@ -25,6 +26,11 @@ def main():
         "exit 0": rc == 0,
         "detached": ewtest.our_progs() == [],
     }
+    st = subprocess.run([ewtest.EXECWATCH, "--selftest"], stdout=subprocess.PIPE,
+                        stderr=subprocess.STDOUT, timeout=ewtest.WAIT)
+    print(st.stdout.decode(), end="")
+    checks["selftest via kprobes"] = (st.returncode == 0 and
+                                      b"attached via kprobes" in st.stdout)
     for name, ok in checks.items():
         print("smoke: %s: %s" % (name, "ok" if ok else "FAILED"))
     if not all(checks.values()):

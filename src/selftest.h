@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * --selftest: canary execs of every kind a tracer can silently lose
+ * (execve, execveat of an fd, a failing exec, a #! script, an exec from a
+ * thread), each checked field by field once the probe is armed.
+ */
+#ifndef EXECWATCH_SELFTEST_H
+#define EXECWATCH_SELFTEST_H
+
+#include <stdbool.h>
+
+#include "trace.h"
+
+/* argv[1] of a canary: execwatch exits 0 at once when it sees it. */
+#define EW_CANARY_ARG "--selftest-canary"
+
+struct ew_selftest;
+
+struct ew_selftest *ew_selftest_new(void);
+void ew_selftest_hooks(struct ew_selftest *s, struct ew_trace_hooks *h);
+/* Prints the per-canary report; returns the exit status. */
+int ew_selftest_report(struct ew_selftest *s, const char *mechanism,
+		       double elapsed_ms);
+void ew_selftest_free(struct ew_selftest *s);
+
+#endif
