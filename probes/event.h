@@ -12,11 +12,13 @@
 #ifndef EXECWATCH_EVENT_H
 #define EXECWATCH_EVENT_H
 
-#define EW_EVENT_VERSION	1
+#define EW_EVENT_VERSION	2
 #define EW_COMM_LEN		16
 /* Power-of-two sizes: the probe masks offsets with them for the verifier. */
 #define EW_FILENAME_MAX		4096
 #define EW_ARGS_MAX		32768
+#define EW_CGROUP_LEVELS	4	/* cgroup names sent: leaf and 3 ancestors */
+#define EW_CGROUP_NAME_MAX	128
 
 /* event.flags */
 #define EW_F_ARGS_TRUNCATED	(1U << 0)	/* argument area longer than EW_ARGS_MAX */
@@ -26,11 +28,14 @@
 #define EW_F_NEW_IMAGE		(1U << 4)	/* argv read from the new image */
 #define EW_F_EXECVEAT		(1U << 5)
 #define EW_F_ARGC_TRUNCATED	(1U << 6)	/* failed exec: more than EW_MAX_ARGS */
+#define EW_F_TTY		(1U << 7)	/* has a controlling terminal */
+#define EW_F_NS_KNOWN		(1U << 8)	/* cgroup_id..ns_pid are filled in */
 
 struct ew_event {
 	__u64 ts_ns;		/* bpf_ktime_get_ns() at syscall return */
 	__u64 enter_ns;		/* bpf_ktime_get_ns() at syscall entry */
 	__u64 seq;		/* per-CPU sequence number, counts every attempt */
+	__u64 cgroup_id;	/* bpf_get_current_cgroup_id() */
 	__u32 cpu;
 	__u32 pid;		/* thread group id, after the exec */
 	__u32 tid;		/* thread id at entry (differs for a non-leader exec) */
@@ -39,11 +44,21 @@ struct ew_event {
 	__s32 ret;		/* syscall return: 0 or -errno */
 	__u32 flags;		/* EW_F_* */
 	__u32 argc;		/* from the new image's stack; 0 when unknown */
+	__u32 mntns;		/* mount namespace inode number */
+	__u32 pidns;		/* PID namespace inode number */
+	__u32 parent_pidns;	/* the real parent's PID namespace */
+	__u32 ns_pid;		/* pid as seen in its own PID namespace */
+	__u16 cgroup_len;
 	__u16 filename_len;
 	__u16 args_len;
+	__u16 reserved;
 	__u32 version;		/* EW_EVENT_VERSION */
 	char comm[EW_COMM_LEN];
+	__u32 reserved2;	/* data[] starts at sizeof(struct ew_event) */
 	char data[];
 };
+
+_Static_assert(__builtin_offsetof(struct ew_event, data) == sizeof(struct ew_event),
+	       "a probe writes data right after the header");
 
 #endif /* EXECWATCH_EVENT_H */

@@ -31,6 +31,9 @@
 #ifndef EW_GEN
 #define EW_GEN 1
 #endif
+#ifndef EW_HOST_PIDNS
+#define EW_HOST_PIDNS 0xEFFFFFFCU	/* PROC_PID_INIT_INO: the initial PID namespace */
+#endif
 #ifndef EW_MAX_ARGS
 #define EW_MAX_ARGS 20
 #endif
@@ -82,6 +85,83 @@ static __always_inline u32 read_kernel_u32(const void *base, u64 off)
 	return v;
 }
 
+#ifdef EW_OFF_TASK_NSPROXY
+/* The PID namespace a task lives in, and its pid there. */
+static __always_inline u32 task_pidns(const void *task, u32 *ns_pid)
+{
+	const void *pid = (const void *)read_kernel_u64(task, EW_OFF_TASK_THREAD_PID);
+	u32 level = read_kernel_u32(pid, EW_OFF_PID_LEVEL);
+	const char *upid = (const char *)pid + EW_OFF_PID_NUMBERS +
+			   (u64)level * EW_SIZE_UPID;
+	const void *ns = (const void *)read_kernel_u64(upid, EW_OFF_UPID_NS);
+
+	if (ns_pid)
+		*ns_pid = read_kernel_u32(upid, EW_OFF_UPID_NR);
+	return read_kernel_u32(ns, EW_OFF_PIDNS_INUM);
+}
+
+/*
+ * Names of the task's cgroup and its ancestors, leaf first: the container
+ * runtime's naming is in them, and they are read now, while the container
+ * may still exist. The unified (v2) hierarchy, else v1's pids controller.
+ */
+static __always_inline u32 read_cgroup_names(struct ew_scratch *sc,
+					     const void *task)
+{
+	const void *cset = (const void *)read_kernel_u64(task, EW_OFF_TASK_CGROUPS);
+	const void *cgrp = (const void *)read_kernel_u64(cset, EW_OFF_CSS_SET_DFL_CGRP);
+	const void *kn = (const void *)read_kernel_u64(cgrp, EW_OFF_CGROUP_KN);
+	u32 off = 0, i;
+
+	if (!read_kernel_u64(kn, EW_OFF_KN_PARENT)) {
+		const void *css = (const void *)read_kernel_u64(cset,
+			EW_OFF_CSS_SET_SUBSYS + 8 * EW_CGRP_SUBSYS_PIDS);
+
+		cgrp = (const void *)read_kernel_u64(css, EW_OFF_CSS_CGROUP);
+		kn = (const void *)read_kernel_u64(cgrp, EW_OFF_CGROUP_KN);
+	}
+	for (i = 0; i < EW_CGROUP_LEVELS; i++) {
+		const void *parent = (const void *)read_kernel_u64(kn, EW_OFF_KN_PARENT);
+		const char *name;
+		long m;
+
+		if (!parent)	/* the root's name is empty */
+			break;
+		name = (const char *)read_kernel_u64(kn, EW_OFF_KN_NAME);
+		m = bpf_probe_read_kernel_str(sc->data + (off & 511),
+					      EW_CGROUP_NAME_MAX, name);
+		if (m <= 0)
+			break;
+		off = (off & 511) + m;
+		kn = parent;
+	}
+	return off;
+}
+
+static __always_inline u32 read_container(struct ew_scratch *sc, u64 task)
+{
+	const void *t = (const void *)task;
+	const void *parent = (const void *)read_kernel_u64(t, EW_OFF_TASK_REAL_PARENT);
+	const void *nsproxy = (const void *)read_kernel_u64(t, EW_OFF_TASK_NSPROXY);
+	const void *mnt_ns = (const void *)read_kernel_u64(nsproxy, EW_OFF_NSPROXY_MNT_NS);
+	const void *signal = (const void *)read_kernel_u64(t, EW_OFF_TASK_SIGNAL);
+
+	sc->e.cgroup_id = bpf_get_current_cgroup_id();
+	sc->e.mntns = read_kernel_u32(mnt_ns, EW_OFF_MNT_NS_INUM);
+	sc->e.pidns = task_pidns(t, &sc->e.ns_pid);
+	sc->e.parent_pidns = task_pidns(parent, NULL);
+	sc->e.flags |= EW_F_NS_KNOWN;
+	if (read_kernel_u64(signal, EW_OFF_SIGNAL_TTY))
+		sc->e.flags |= EW_F_TTY;
+	return read_cgroup_names(sc, t);
+}
+#else
+static __always_inline u32 read_container(struct ew_scratch *sc, u64 task)
+{
+	return 0;
+}
+#endif
+
 static __always_inline int on_enter(const char *filename,
 				    const char *const *argv, u32 flags)
 {
@@ -90,6 +170,11 @@ static __always_inline int on_enter(const char *filename,
 
 	if (!gen || *gen != EW_GEN)
 		return 0;
+#ifdef EW_CONTAINERS_ONLY
+	/* Decided here, so the host's own execs cost nothing further. */
+	if (task_pidns((const void *)bpf_get_current_task(), NULL) == EW_HOST_PIDNS)
+		return 0;
+#endif
 
 	struct ew_stage s = {};
 	u64 task = bpf_get_current_task();
@@ -104,7 +189,8 @@ static __always_inline int on_enter(const char *filename,
 }
 
 /* The new image: file name at env_end, argv at arg_start..arg_end. */
-static __always_inline u32 read_new_image(struct ew_scratch *sc, u64 task)
+static __always_inline u32 read_new_image(struct ew_scratch *sc, u64 task,
+					  u32 base)
 {
 	const void *mm = (const void *)read_kernel_u64((void *)task, EW_OFF_TASK_MM);
 	u64 arg_start = read_kernel_u64(mm, EW_OFF_MM_ARG_START);
@@ -119,9 +205,10 @@ static __always_inline u32 read_new_image(struct ew_scratch *sc, u64 task)
 	if (bpf_probe_read_user(&argc, sizeof(argc), (void *)start_stack) == 0)
 		sc->e.argc = (u32)argc;
 
-	n = bpf_probe_read_user_str(sc->data, EW_FILENAME_MAX, (void *)env_end);
+	base &= 1023;
+	n = bpf_probe_read_user_str(sc->data + base, EW_FILENAME_MAX, (void *)env_end);
 	if (n <= 0) {
-		sc->data[0] = 0;
+		sc->data[base] = 0;
 		n = 1;
 		sc->e.flags |= EW_F_FILENAME_UNREADABLE;
 	} else if (n == EW_FILENAME_MAX) {
@@ -129,6 +216,7 @@ static __always_inline u32 read_new_image(struct ew_scratch *sc, u64 task)
 	}
 	n &= (2 * EW_FILENAME_MAX - 1);
 	sc->e.filename_len = n;
+	n = (base + n) & 8191;
 
 	len = arg_end - arg_start;
 	if (arg_end < arg_start)
@@ -150,13 +238,15 @@ static __always_inline u32 read_new_image(struct ew_scratch *sc, u64 task)
  * arguments still allow and flag what they do not.
  */
 static __always_inline u32 read_old_args(struct ew_scratch *sc,
-					 const struct ew_stage *s)
+					 const struct ew_stage *s, u32 base)
 {
-	long n = bpf_probe_read_user_str(sc->data, EW_FILENAME_MAX, s->filename);
+	long n;
 	u32 off, i;
 
+	base &= 1023;
+	n = bpf_probe_read_user_str(sc->data + base, EW_FILENAME_MAX, s->filename);
 	if (n <= 0) {
-		sc->data[0] = 0;
+		sc->data[base] = 0;
 		n = 1;
 		sc->e.flags |= EW_F_FILENAME_UNREADABLE;
 	} else if (n == EW_FILENAME_MAX) {
@@ -164,6 +254,7 @@ static __always_inline u32 read_old_args(struct ew_scratch *sc,
 	}
 	n &= (2 * EW_FILENAME_MAX - 1);
 	sc->e.filename_len = n;
+	n = (base + n) & 8191;
 	off = n;
 
 	for (i = 0; i < EW_MAX_ARGS; i++) {
@@ -253,14 +344,19 @@ static __always_inline int on_exit(void *ctx, long ret)
 	sc->e.ret = ret;
 	sc->e.flags = st.flags;
 	sc->e.argc = 0;
+	sc->e.cgroup_id = 0;
+	sc->e.mntns = sc->e.pidns = sc->e.parent_pidns = sc->e.ns_pid = 0;
 	sc->e.version = EW_EVENT_VERSION;
 	bpf_get_current_comm(&sc->e.comm, sizeof(sc->e.comm));
 
+	u32 cg = read_container(sc, task);
 	u32 used;
+
+	sc->e.cgroup_len = cg;
 	if (ret == 0)
-		used = read_new_image(sc, task);
+		used = read_new_image(sc, task, cg);
 	else
-		used = read_old_args(sc, &st);
+		used = read_old_args(sc, &st, cg);
 	events.perf_submit(ctx, sc, sizeof(struct ew_event) + (used & (EW_DATA_SIZE - 1)));
 	return 0;
 }

@@ -12,6 +12,8 @@ packages=(
 	libbpfcc-dev libbpf-dev			# BCC (helper only) and libbpf (tracer)
 	libcmocka-dev				# unit tests
 	python3 bpftool util-linux		# integration tests: harness, prog checks, setpriv
+	podman runc busybox-static		# container tests: real containers, no registry
+	qemu-system-x86 cpio kmod		# the kprobe path in a Debian kernel under qemu
 )
 
 missing=()

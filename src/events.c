@@ -28,7 +28,7 @@ int ew_decode(const void *data, size_t size,
 {
 	const size_t hdr = offsetof(struct ew_event, data);
 	struct ew_event e;
-	const char *fname, *args, *end;
+	const char *cg, *fname, *args, *end;
 	struct ew_exec *x;
 	uint32_t total, keep, i;
 	size_t fl, strings;
@@ -39,16 +39,17 @@ int ew_decode(const void *data, size_t size,
 		return -EINVAL;
 	memcpy(&e, data, hdr);
 	if (e.version != EW_EVENT_VERSION ||
-	    (size_t)e.filename_len + e.args_len > size - hdr)
+	    (size_t)e.cgroup_len + e.filename_len + e.args_len > size - hdr)
 		return -EINVAL;
-	fname = (const char *)data + hdr;
+	cg = (const char *)data + hdr;
+	fname = cg + e.cgroup_len;
 	args = fname + e.filename_len;
 	end = args + e.args_len;
 
 	fl = strnlen(fname, e.filename_len);
 	total = count_args(args, e.args_len);
 	keep = total < lim->max_args ? total : lim->max_args;
-	strings = fl + 1 + e.args_len + keep;
+	strings = e.cgroup_len + 1 + fl + 1 + e.args_len + keep;
 	x = calloc(1, sizeof(*x) + keep * sizeof(x->args[0]) + strings);
 	if (!x)
 		return -ENOMEM;
@@ -63,10 +64,23 @@ int ew_decode(const void *data, size_t size,
 	x->uid = e.uid;
 	x->ret = e.ret;
 	x->flags = e.flags;
+	x->cgroup_id = e.cgroup_id;
+	x->mntns = e.mntns;
+	x->pidns = e.pidns;
+	x->parent_pidns = e.parent_pidns;
+	x->ns_pid = e.ns_pid;
+	x->ns_known = e.flags & EW_F_NS_KNOWN;
+	x->tty = e.flags & EW_F_TTY;
 	memcpy(x->comm, e.comm, sizeof(e.comm));
 	x->comm[strnlen(x->comm, sizeof(e.comm))] = 0;
 
 	w = (char *)&x->args[keep];
+	/* Kept whole, with a NUL after, so a name without one still ends. */
+	memcpy(w, cg, e.cgroup_len);
+	w[e.cgroup_len] = 0;
+	x->cgroup = w;
+	x->cgroup_len = e.cgroup_len;
+	w += e.cgroup_len + 1;
 	memcpy(w, fname, fl);
 	w[fl] = 0;
 	x->filename = w;

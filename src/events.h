@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "containers.h"
+
 struct ew_arg {
 	const char *s;		/* NUL-terminated, no NUL inside */
 	uint32_t len;		/* bytes shown */
@@ -17,7 +19,13 @@ struct ew_exec {
 	uint64_t ts_ns;
 	uint64_t enter_ns;
 	uint64_t seq;
+	uint64_t cgroup_id;
 	uint32_t cpu, pid, tid, ppid, uid, flags;
+	uint32_t mntns, pidns, parent_pidns, ns_pid;
+	bool ns_known;		/* the namespace fields above were filled in */
+	bool tty;		/* had a controlling terminal */
+	const char *cgroup;	/* cgroup names, leaf first, each NUL-ended */
+	uint32_t cgroup_len;
 	int32_t ret;
 	char comm[17];
 	const char *filename;
@@ -28,6 +36,9 @@ struct ew_exec {
 	bool args_truncated;	/* some argument not shown, or not whole */
 	bool args_unreadable;
 	bool execveat;
+	/* Filled in by the tracer, not the decoder. */
+	struct ew_container container;
+	const char *alert;
 	uint32_t nargs;		/* entries in args[], argv[0] included */
 	struct ew_arg args[];
 };

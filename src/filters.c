@@ -40,6 +40,11 @@ int ew_filters_init(struct ew_filters *f, const char *name, const char *line,
 
 bool ew_filters_match(struct ew_filters *f, const struct ew_exec *x)
 {
+	if (f->container &&
+	    strncmp(x->container.id, f->container, strlen(f->container)))
+		return false;
+	if (f->alerts_only && !x->alert)
+		return false;
 	if (f->has_name && regexec(&f->name, x->comm, 0, NULL, 0))
 		return false;
 	if (f->has_line) {

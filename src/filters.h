@@ -15,6 +15,8 @@ struct ew_filters {
 	regex_t line;
 	bool has_name;
 	bool has_line;
+	const char *container;	/* id prefix, NULL: any */
+	bool alerts_only;
 	struct ew_buf scratch;
 };
 

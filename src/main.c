@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -153,10 +154,17 @@ int main(int argc, char **argv)
 	case EW_PARSE_OK:
 		break;
 	}
+	env.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	if (env.shells && !*env.shells) {
+		fprintf(stderr, "execwatch: --shells needs at least one name\n");
+		return 2;
+	}
 	if (ew_filters_init(&filters, env.name, env.line, err, sizeof(err))) {
 		fprintf(stderr, "execwatch: %s\n", err);
 		return 2;
 	}
+	filters.container = env.container;
+	filters.alerts_only = env.alerts_only;
 	if (ew_probe_source_load(env.probe, &src, err, sizeof(err), hint,
 				 sizeof(hint))) {
 		fprintf(stderr, "execwatch: %s%s%s\n", err, *hint ? "; hint: " : "",

@@ -24,6 +24,11 @@ enum {
 	OPT_PROBE,
 	OPT_PRINT_SOURCE,
 	OPT_SELFTEST,
+	OPT_CONTAINERS,
+	OPT_CONTAINER,
+	OPT_SHELLS,
+	OPT_ALERTS_ONLY,
+	OPT_ALERT,
 };
 
 static const struct option long_opts[] = {
@@ -47,6 +52,12 @@ static const struct option long_opts[] = {
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "print-source", no_argument, NULL, OPT_PRINT_SOURCE },
 	{ "selftest", no_argument, NULL, OPT_SELFTEST },
+	{ "container-column", no_argument, NULL, 'C' },
+	{ "containers", no_argument, NULL, OPT_CONTAINERS },
+	{ "container", required_argument, NULL, OPT_CONTAINER },
+	{ "shells", required_argument, NULL, OPT_SHELLS },
+	{ "alerts-only", no_argument, NULL, OPT_ALERTS_ONLY },
+	{ "alert", required_argument, NULL, OPT_ALERT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "explain", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -66,6 +77,8 @@ void ew_usage(FILE *f)
 "  -T, --time               add a wall-clock TIME column\n"
 "  -U, --print-uid          add a UID column\n"
 "  -q, --quote              quote arguments that contain spaces or quotes\n"
+"  -C, --container-column   show the CONTAINER column from the start (it also\n"
+"                           appears by itself once a container is seen)\n"
 "      --max-args N         show at most N arguments (default 20, max 1024)\n"
 "      --max-arg-len N      show at most N bytes of each argument (default 4096)\n"
 "      --reorder-ms MS      hold events MS milliseconds to print them in kernel\n"
@@ -78,6 +91,16 @@ void ew_usage(FILE *f)
 "      --ppid PID           only children of this process id\n"
 "  -n, --name REGEX         only process names (comm) matching REGEX\n"
 "  -l, --line REGEX         only execs whose joined arguments match REGEX\n"
+"      --containers         only execs inside containers (in the kernel: a PID\n"
+"                           namespace other than the host's)\n"
+"      --container PREFIX   only the container whose id starts with PREFIX\n"
+"\n"
+"Alerts (a shell started inside a container):\n"
+"      --shells LIST        what counts as a shell (default\n"
+"                           sh,bash,dash,zsh,ash,ksh,fish; busybox as any)\n"
+"      --alert MODE         any (default), or interactive: only shells with a\n"
+"                           terminal or started from outside the container\n"
+"      --alerts-only        print alerts and nothing else\n"
 "\n"
 "Running:\n"
 "      --count N            stop after N printed events\n"
@@ -157,7 +180,7 @@ enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
 	ew_env_defaults(env);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:TUqxu:n:l:p:vhV", long_opts,
+	while ((c = getopt_long(argc, argv, ":o:TUqxCu:n:l:p:vhV", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -230,6 +253,22 @@ enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
 		case OPT_PROBE: env->probe = optarg; break;
 		case OPT_PRINT_SOURCE: env->print_source = true; break;
 		case OPT_SELFTEST: env->selftest = true; break;
+		case 'C': env->show_container = true; break;
+		case OPT_CONTAINERS: env->containers_only = true; break;
+		case OPT_CONTAINER:
+			if (!*optarg || strspn(optarg, "0123456789abcdef") != strlen(optarg))
+				return bad(err, "--container", optarg, "a container id or its first hex digits");
+			env->container = optarg;
+			env->containers_only = true;
+			break;
+		case OPT_SHELLS: env->shells = optarg; break;
+		case OPT_ALERTS_ONLY: env->alerts_only = true; break;
+		case OPT_ALERT:
+			if (!strcmp(optarg, "interactive"))
+				env->alert_interactive = true;
+			else if (strcmp(optarg, "any"))
+				return bad(err, "--alert", optarg, "use any or interactive");
+			break;
 		case 'h':
 			ew_usage(out);
 			return EW_PARSE_EXIT;

@@ -35,6 +35,13 @@ struct env {
 	const char *probe;	/* NULL: the built-in probe */
 	bool print_source;
 	bool selftest;
+	bool show_container;	/* -C: the CONTAINER column from the start */
+	bool containers_only;	/* --containers, decided in the kernel */
+	const char *container;	/* --container ID-PREFIX */
+	const char *shells;	/* --shells LIST, NULL: the default */
+	bool alerts_only;
+	bool alert_interactive;	/* --alert interactive */
+	bool color;		/* set by main: a terminal, and no NO_COLOR */
 	bool verbose;
 };
 

@@ -7,11 +7,15 @@
 /* The columns of BCC's execsnoop, which people and scripts already read. */
 void ew_table_header(struct ew_buf *b, const struct env *env)
 {
+	if (env->show_container)
+		ew_buf_puts(b, "  ");
 	if (env->wall_time)
 		ew_buf_printf(b, "%-9s", "TIME");
 	ew_buf_printf(b, "%-8s", "TIME(s)");
 	if (env->print_uid)
 		ew_buf_printf(b, "%-7s", "UID");
+	if (env->show_container)
+		ew_buf_printf(b, "%-12s ", "CONTAINER");
 	ew_buf_printf(b, "%-16s %-6s %-6s %3s %s\n", "PCOMM", "PID", "PPID",
 		      "RET", "ARGS");
 }
@@ -51,6 +55,13 @@ void ew_table_row(struct ew_buf *b, const struct env *env,
 {
 	uint32_t i;
 
+	if (env->show_container) {
+		/* The marker stays visible without colour, in a file, in a log. */
+		if (x->alert && env->color)
+			ew_buf_puts(b, "\033[1;31m! ");
+		else
+			ew_buf_puts(b, x->alert ? "! " : "  ");
+	}
 	if (env->wall_time) {
 		struct tm tm;
 		char t[16];
@@ -62,6 +73,8 @@ void ew_table_row(struct ew_buf *b, const struct env *env,
 	ew_buf_printf(b, "%-8.3f", when->rel_s);
 	if (env->print_uid)
 		ew_buf_printf(b, "%-6u ", x->uid);
+	if (env->show_container)
+		ew_buf_printf(b, "%-12.12s ", x->container.id[0] ? x->container.id : "-");
 	put_comm(b, x->comm);
 	ew_buf_printf(b, " %-6u %-6u %3d ", x->pid, x->ppid, x->ret);
 	if (x->filename_unreadable)
@@ -76,6 +89,8 @@ void ew_table_row(struct ew_buf *b, const struct env *env,
 		ew_buf_puts(b, " [args unreadable]");
 	else if (x->nargs < x->argc || (x->argc == 0 && x->args_truncated))
 		ew_buf_puts(b, " ...");
+	if (x->alert && env->show_container && env->color)
+		ew_buf_puts(b, "\033[0m");
 	ew_buf_putc(b, '\n');
 }
 

@@ -109,4 +109,6 @@ void ew_probe_cflags(const struct env *env, unsigned gen, struct ew_cflags *out)
 		add(out, "-DEW_FILTER_PID=%ld", env->pid);
 	if (env->ppid >= 0)
 		add(out, "-DEW_FILTER_PPID=%ld", env->ppid);
+	if (env->containers_only)
+		add(out, "-DEW_CONTAINERS_ONLY=%ld", 1);
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "trace.h"
+#include "alerts.h"
+#include "containers.h"
 #include "events.h"
 #include "output.h"
 #include "reorder.h"
@@ -20,7 +22,10 @@
 #define NSEC 1000000000ULL
 
 struct tracer {
-	const struct env *env;
+	const struct env *env;	/* &view: the options, with the column switch */
+	struct env view;
+	struct ew_container_cache *containers;
+	struct ew_shells shells;
 	const struct ew_trace_hooks *hooks;
 	struct ew_filters *filters;
 	struct ew_decode_limits lim;
@@ -84,6 +89,10 @@ static void on_sample(void *ctx, int cpu, void *data, __u32 size)
 		return;
 	}
 	check_seq(t, x);
+	x->container = *ew_container_lookup(t->containers, x->cgroup_id,
+					    x->cgroup, x->cgroup_len);
+	x->alert = ew_alert(&t->shells, t->env->alert_interactive ?
+			    EW_ALERT_INTERACTIVE : EW_ALERT_ANY, x);
 	if (!ew_filters_match(t->filters, x) || ew_reorder_push(&t->ro, x))
 		free(x);
 }
@@ -105,10 +114,16 @@ static void render(struct tracer *t, const struct ew_exec *x)
 	w.rel_s = x->ts_ns > t->start_ns ? (x->ts_ns - t->start_ns) / 1e9 : 0;
 	w.wall.tv_sec = wall / NSEC;
 	w.wall.tv_nsec = wall % NSEC;
-	if (t->env->format == EW_FMT_JSON)
+	if (t->env->format == EW_FMT_JSON) {
 		ew_json_line(&t->out, x, &w);
-	else
-		ew_table_row(&t->out, t->env, x, &w);
+		return;
+	}
+	/* The first container seen brings in the CONTAINER column. */
+	if (x->container.id[0] && !t->view.show_container) {
+		t->view.show_container = true;
+		ew_table_header(&t->out, t->env);
+	}
+	ew_table_row(&t->out, t->env, x, &w);
 }
 
 static void release(struct tracer *t, uint64_t horizon)
@@ -275,12 +290,20 @@ int ew_trace(const struct env *env, struct ew_probe *probe,
 	     struct ew_filters *filters, int sigfd,
 	     const struct ew_trace_hooks *hooks, struct ew_trace_stats *st)
 {
-	struct tracer t = { .env = env, .filters = filters, .st = st,
+	struct tracer t = { .view = *env, .filters = filters, .st = st,
 			    .hooks = hooks };
 	struct perf_buffer *pb;
 	uint64_t deadline = 0;
 	int ep = -1;
 
+	t.env = &t.view;
+	if (!t.view.show_container && env->format == EW_FMT_TABLE)
+		t.view.show_container = ew_containers_running();
+	t.containers = ew_container_cache_new();
+	if (!t.containers || ew_shells_init(&t.shells, env->shells)) {
+		fprintf(stderr, "execwatch: out of memory\n");
+		return 1;
+	}
 	t.lim.max_args = env->max_args;
 	t.lim.max_arg_len = env->max_arg_len;
 	t.ncpus = libbpf_num_possible_cpus();
@@ -310,7 +333,7 @@ int ew_trace(const struct env *env, struct ew_probe *probe,
 		t.stop = t.failed;
 	} else {
 		if (env->format == EW_FMT_TABLE) {
-			ew_table_header(&t.out, env);
+			ew_table_header(&t.out, t.env);
 			flush_out(&t);
 		}
 		fprintf(stderr, "Tracing execve via %ss... Ctrl-C to end.\n",
@@ -322,6 +345,8 @@ int ew_trace(const struct env *env, struct ew_probe *probe,
 	perf_buffer__free(pb);
 	ew_reorder_free(&t.ro);
 	ew_buf_free(&t.out);
+	ew_container_cache_free(t.containers);
+	ew_shells_free(&t.shells);
 	free(t.last_seq);
 	return t.failed ? 1 : 0;
 }

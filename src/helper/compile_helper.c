@@ -185,35 +185,56 @@ static void ensure_tracefs(void)
 		    strerror(errno));
 }
 
-static int add_btf_offsets(struct request *rq)
+static int resolve_specs(struct request *rq, const struct btf *btf,
+			 const struct ew_offset_spec *specs, bool required)
 {
 	const struct ew_offset_spec *s;
+	int base = rq->ncflags;
+
+	for (s = specs; s->macro; s++) {
+		long v = ew_btf_resolve(btf, s);
+
+		if (v < 0 && required) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "kernel BTF has no %s%s%s",
+				 s->type, s->member ? "." : "",
+				 s->member ? s->member : "");
+			return fail(msg, "this kernel's layout is not supported; report it with the output of uname -r");
+		}
+		if (v < 0) {
+			say(EW_MSG_WARN, "kernel BTF has no %s.%s: events carry no container information",
+			    s->type, s->member ? s->member : "");
+			while (rq->ncflags > base)
+				free(rq->cflags[--rq->ncflags]);
+			return 0;
+		}
+		add_flag(rq, "-D%s=%ld", s->macro, v);
+		say(EW_MSG_INFO, "offset: %s %s%s%s = %ld (BTF)", s->macro, s->type,
+		    s->member ? "." : "", s->member ? s->member : "", v);
+	}
+	return 0;
+}
+
+static int add_btf_offsets(struct request *rq)
+{
 	struct btf *btf = btf__load_vmlinux_btf();
 	double t0 = now_ms();
+	int err;
 
 	if (!btf) {
-		say(EW_MSG_WARN, "no kernel BTF (%s): struct offsets come from the installed headers, which may not match this kernel",
+		say(EW_MSG_WARN, "no kernel BTF (%s): struct offsets come from the installed headers, which may not match this kernel, and events carry no container information",
 		    strerror(errno));
 		return 0;
 	}
-	for (s = ew_offset_specs; s->macro; s++) {
-		long off = ew_btf_member_offset(btf, s->type, s->member);
-
-		if (off < 0) {
-			char msg[256];
-
-			btf__free(btf);
-			snprintf(msg, sizeof(msg), "kernel BTF has no %s.%s",
-				 s->type, s->member);
-			return fail(msg, "this kernel's layout is not supported; report it with the output of uname -r");
-		}
-		add_flag(rq, "-D%s=%ld", s->macro, off);
-		say(EW_MSG_INFO, "offset: %s.%s = %ld (BTF)", s->type, s->member, off);
-	}
+	err = resolve_specs(rq, btf, ew_core_specs, true);
+	if (!err)
+		err = resolve_specs(rq, btf, ew_container_specs, false);
 	btf__free(btf);
-	say(EW_MSG_INFO, "BTF: offsets resolved from /sys/kernel/btf/vmlinux in %.1f ms",
-	    now_ms() - t0);
-	return 0;
+	if (!err)
+		say(EW_MSG_INFO, "BTF: offsets resolved from /sys/kernel/btf/vmlinux in %.1f ms",
+		    now_ms() - t0);
+	return err;
 }
 
 /* Headers the probe includes ("event.h") live in a private directory. */

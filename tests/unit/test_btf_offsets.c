@@ -153,16 +153,89 @@ static void test_specs(void **state)
 {
 	int n = 0;
 
-	while (ew_offset_specs[n].macro) {
-		assert_non_null(ew_offset_specs[n].type);
-		assert_non_null(ew_offset_specs[n].member);
-		assert_int_equal(strncmp(ew_offset_specs[n].macro, "EW_OFF_", 7), 0);
+	while (ew_core_specs[n].macro) {
+		assert_int_equal(ew_core_specs[n].kind, EW_SPEC_MEMBER);
+		assert_non_null(ew_core_specs[n].type);
+		assert_non_null(ew_core_specs[n].member);
+		assert_int_equal(strncmp(ew_core_specs[n].macro, "EW_OFF_", 7), 0);
 		n++;
 	}
 	assert_int_equal(n, 7);
-	assert_string_equal(ew_offset_specs[0].macro, "EW_OFF_TASK_MM");
-	assert_string_equal(ew_offset_specs[0].type, "task_struct");
-	assert_string_equal(ew_offset_specs[0].member, "mm");
+	assert_string_equal(ew_core_specs[0].macro, "EW_OFF_TASK_MM");
+	assert_string_equal(ew_core_specs[0].type, "task_struct");
+	assert_string_equal(ew_core_specs[0].member, "mm");
+	for (n = 0; ew_container_specs[n].macro; n++)
+		assert_non_null(ew_container_specs[n].type);
+	assert_true(n > 10);
+}
+
+/*
+ * struct ns_common { int pad; unsigned int inum; };	// inum 4
+ * struct mnt_namespace { long x; struct ns_common ns; };	// ns 8: ns.inum 12
+ * struct kernfs_node { long a; void *__parent; };	// 6.15+ name
+ * struct old_kn { long a; void *parent; };		// before
+ * struct upid { int nr; void *ns; };			// 16 bytes
+ * enum cgroup_subsys_id { cpu_cgrp_id, pids_cgrp_id = 11 };
+ */
+static struct btf *build_paths(void)
+{
+	struct btf *btf = btf__new_empty();
+	int i32, i64, vp, nsc;
+
+	assert_non_null(btf);
+	ok(i32 = btf__add_int(btf, "int", 4, BTF_INT_SIGNED));
+	ok(i64 = btf__add_int(btf, "long", 8, BTF_INT_SIGNED));
+	ok(vp = btf__add_ptr(btf, 0));
+	ok(nsc = btf__add_struct(btf, "ns_common", 8));
+	assert_int_equal(btf__add_field(btf, "pad", i32, 0, 0), 0);
+	assert_int_equal(btf__add_field(btf, "inum", i32, 32, 0), 0);
+	ok(btf__add_struct(btf, "mnt_namespace", 16));
+	assert_int_equal(btf__add_field(btf, "x", i64, 0, 0), 0);
+	assert_int_equal(btf__add_field(btf, "ns", nsc, 64, 0), 0);
+	ok(btf__add_struct(btf, "kernfs_node", 16));
+	assert_int_equal(btf__add_field(btf, "a", i64, 0, 0), 0);
+	assert_int_equal(btf__add_field(btf, "__parent", vp, 64, 0), 0);
+	ok(btf__add_struct(btf, "old_kn", 16));
+	assert_int_equal(btf__add_field(btf, "a", i64, 0, 0), 0);
+	assert_int_equal(btf__add_field(btf, "parent", vp, 64, 0), 0);
+	ok(btf__add_struct(btf, "upid", 16));
+	assert_int_equal(btf__add_field(btf, "nr", i32, 0, 0), 0);
+	assert_int_equal(btf__add_field(btf, "ns", vp, 64, 0), 0);
+	ok(btf__add_enum(btf, "cgroup_subsys_id", 4));
+	assert_int_equal(btf__add_enum_value(btf, "cpu_cgrp_id", 0), 0);
+	assert_int_equal(btf__add_enum_value(btf, "pids_cgrp_id", 11), 0);
+	return btf;
+}
+
+static void test_paths_and_alternatives(void **state)
+{
+	struct btf *btf = build_paths();
+
+	assert_int_equal(ew_btf_member_offset(btf, "mnt_namespace", "ns.inum"), 12);
+	assert_int_equal(ew_btf_member_offset(btf, "mnt_namespace", "ns.nope"), -ENOENT);
+	assert_int_equal(ew_btf_member_offset(btf, "mnt_namespace", "x.inum"), -ENOENT);
+	assert_int_equal(ew_btf_member_offset(btf, "kernfs_node", "__parent|parent"), 8);
+	assert_int_equal(ew_btf_member_offset(btf, "old_kn", "__parent|parent"), 8);
+	assert_int_equal(ew_btf_member_offset(btf, "old_kn", "a|parent"), 0);
+	assert_int_equal(ew_btf_member_offset(btf, "old_kn", "x|y"), -ENOENT);
+	btf__free(btf);
+}
+
+static void test_sizes_and_enums(void **state)
+{
+	struct btf *btf = build_paths();
+	struct ew_offset_spec size = { "S", EW_SPEC_SIZE, "upid", NULL };
+	struct ew_offset_spec nosize = { "S", EW_SPEC_SIZE, "nope", NULL };
+	struct ew_offset_spec en = { "E", EW_SPEC_ENUM, "cgroup_subsys_id", "pids_cgrp_id" };
+	struct ew_offset_spec noen = { "E", EW_SPEC_ENUM, "cgroup_subsys_id", "x_cgrp_id" };
+	struct ew_offset_spec mem = { "M", EW_SPEC_MEMBER, "upid", "ns" };
+
+	assert_int_equal(ew_btf_resolve(btf, &size), 16);
+	assert_int_equal(ew_btf_resolve(btf, &nosize), -ENOENT);
+	assert_int_equal(ew_btf_resolve(btf, &en), 11);
+	assert_int_equal(ew_btf_resolve(btf, &noen), -ENOENT);
+	assert_int_equal(ew_btf_resolve(btf, &mem), 8);
+	btf__free(btf);
 }
 
 int main(void)
@@ -173,6 +246,8 @@ int main(void)
 		cmocka_unit_test(test_union),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_bitfield),
+		cmocka_unit_test(test_paths_and_alternatives),
+		cmocka_unit_test(test_sizes_and_enums),
 		cmocka_unit_test(test_specs),
 	};
 

@@ -423,7 +423,7 @@ static void test_json_known(void **state)
 	/* JSON time is UTC whatever the local zone. */
 	setenv("TZ", "JST-9", 1);
 	tzset();
-	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"argc\":2,\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":500}\n");
+	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"argc\":2,\"container_id\":null,\"container_runtime\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":500}\n");
 	free(x);
 }
 
@@ -440,7 +440,7 @@ static void test_json_flags(void **state)
 	x->filename_unreadable = true;
 	x->execveat = true;
 	x->ts_ns = 1500;
-	check_json(x, &w, "{\"time\":\"1970-01-01T00:00:00.999999999Z\",\"ts_ns\":1500,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":4294967294,\"ret\":-13,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"argc\":null,\"args_truncated\":true,\"args_unreadable\":true,\"filename_unreadable\":true,\"execveat\":true,\"latency_ns\":0}\n");
+	check_json(x, &w, "{\"time\":\"1970-01-01T00:00:00.999999999Z\",\"ts_ns\":1500,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":4294967294,\"ret\":-13,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"argc\":null,\"container_id\":null,\"container_runtime\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":true,\"args_unreadable\":true,\"filename_unreadable\":true,\"execveat\":true,\"latency_ns\":0}\n");
 	free(x);
 }
 
@@ -451,7 +451,7 @@ static void test_json_escaped(void **state)
 	struct ew_exec *x = mk("c\tm", "/tmp/\xe2\x80\xae", argv, 5);
 
 	x->ts_ns = x->enter_ns = 9;
-	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000000Z\",\"ts_ns\":9,\"cpu\":0,\"seq\":0,\"comm\":\"c\\tm\",\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"ret\":0,\"filename\":\"/tmp/\\u202e\",\"argv\":[\"a\\\"b\",\"\\udcff\",\"\\u001b[0m\",\"\",\"\xc3\xa9\\\\\"],\"argc\":5,\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":0}\n");
+	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000000Z\",\"ts_ns\":9,\"cpu\":0,\"seq\":0,\"comm\":\"c\\tm\",\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"ret\":0,\"filename\":\"/tmp/\\u202e\",\"argv\":[\"a\\\"b\",\"\\udcff\",\"\\u001b[0m\",\"\",\"\xc3\xa9\\\\\"],\"argc\":5,\"container_id\":null,\"container_runtime\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":0}\n");
 	free(x);
 }
 
