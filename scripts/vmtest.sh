@@ -4,11 +4,14 @@
 # this machine's root shared read-only over 9p and a tmpfs overlay on top.
 #
 #   sudo scripts/vmtest.sh [--smoke] [KERNEL-PACKAGE]
+#   sudo scripts/vmtest.sh --matrix
 #
 # KERNEL-PACKAGE defaults to the newest linux-image-6.1.*-amd64 (what
 # Debian's linux-image-amd64 points at). --smoke runs only the quick check
-# (boot, kprobe attach, one exec with full argv, clean detach); otherwise the
-# integration suite runs with --attach kprobe and with --attach auto.
+# (boot, kprobe attach, one exec with full argv, --selftest, clean detach);
+# otherwise the integration suite (core and storm; the container tests need
+# the host's container runtime) runs with --attach kprobe and with --attach
+# auto. --matrix runs the full suite on that kernel and on its -rt flavour.
 # The guest's console goes to build/vmtest/<package>.log; the last lines
 # printed here say what ran, what passed and how long it took.
 set -euo pipefail
@@ -17,7 +20,10 @@ die() { echo "vmtest: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "run as root (sudo scripts/vmtest.sh)"
 repo=$(cd "$(dirname "$0")/.." && pwd)
 mode=full
-if [ "${1:-}" = "--smoke" ]; then mode=smoke; shift; fi
+case "${1:-}" in
+--smoke) mode=smoke; shift ;;
+--matrix) mode=matrix; shift ;;
+esac
 pkg=${1:-}
 start=$(date +%s)
 
@@ -36,6 +42,10 @@ if [ -z "$pkg" ]; then
 			       grep -v -- '-unsigned' | sort -V | tail -n 1)
 fi
 [ -n "$pkg" ] || die "no linux-image-6.1.*-amd64 package known to apt; run apt-get update"
+if [ "$mode" = matrix ]; then
+	"$0" "$pkg" && "$0" "${pkg%-amd64}-rt-amd64"
+	exit
+fi
 kver=${pkg#linux-image-}
 build=${EW_BUILD_DIR:-$repo/build}	# ctest passes its own build tree
 [ -x "$build/execwatch" ] || "$repo/scripts/build.sh"
@@ -113,7 +123,7 @@ if [ $mode = smoke ]; then
 	/usr/bin/python3 tests/integration/vm_smoke.py || status=\$?
 else
 	for attach in kprobe auto; do
-		for t in tests/integration/test_*.py; do
+		for t in tests/integration/test_core.py tests/integration/test_storm.py; do
 			echo "=== \$t with --attach \$attach"
 			EW_TEST_ATTACH=\$attach /usr/bin/python3 \$t || status=1
 		done
