@@ -66,8 +66,17 @@ BPF_TABLE("lru_hash", u64, struct ew_stage, stage, 10240);
 /* Too large for a per-CPU map value: one slot per CPU, indexed by CPU id. */
 BPF_ARRAY(scratch, struct ew_scratch, EW_NR_CPUS);
 BPF_PERCPU_ARRAY(seqs, u64, 1);
-/* ctl[0]: the probe generation the host wants active (0 until it reads). */
+/*
+ * ctl[0]: the probe generation the host wants active (0 until it reads).
+ * Under --watch a new generation shares the old one's map, pinned for it
+ * at EW_CTL_PIN: the host switches every exec to the new probe with one
+ * write, so an exec during a reload is reported exactly once.
+ */
+#ifdef EW_CTL_PIN
+BPF_TABLE_PINNED("array", u32, u64, ctl, 1, EW_CTL_PIN);
+#else
 BPF_ARRAY(ctl, u64, 1);
+#endif
 
 static __always_inline u64 read_kernel_u64(const void *base, u64 off)
 {

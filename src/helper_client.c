@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,14 +121,13 @@ static int add_cflag(struct ew_probe *out, const char *s)
 }
 
 /* One message from the helper; returns 1 when done, 0 to go on, <0 failed. */
-static int handle(struct ew_frame *f, const struct ew_helper_req *rq,
-		  struct ew_probe *out)
+static int handle(struct ew_frame *f, bool verbose, struct ew_probe *out)
 {
 	char *hint;
 
 	switch (f->type) {
 	case EW_MSG_INFO:
-		if (rq->verbose)
+		if (verbose)
 			fprintf(stderr, "execwatch: %s\n", f->data);
 		return 0;
 	case EW_MSG_WARN:
@@ -157,25 +157,6 @@ static int handle(struct ew_frame *f, const struct ew_helper_req *rq,
 	return -EPROTO;
 }
 
-enum { DONE = 1, SIGNALLED = 2 };
-
-/* Waits for the socket; SIGNALLED if a signal came first. */
-static int wait_readable(int s, int sigfd)
-{
-	struct pollfd p[2] = { { .fd = s, .events = POLLIN },
-			       { .fd = sigfd, .events = POLLIN } };
-
-	for (;;) {
-		int n = poll(p, sigfd >= 0 ? 2 : 1, -1);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		return sigfd >= 0 && p[1].revents ? SIGNALLED : 0;
-	}
-}
-
 static void report_crash(int rc, int status)
 {
 	if (WIFSIGNALED(status))
@@ -188,55 +169,113 @@ static void report_crash(int rc, int status)
 			strerror(-rc));
 }
 
-enum ew_load_result ew_helper_load(const struct ew_helper_req *rq, int sigfd,
-				   struct ew_probe *out)
+int ew_helper_start(const struct ew_helper_req *rq, struct ew_helper_job *job)
 {
 	char path[PATH_MAX];
-	int sv[2], rc = 0, status = 0;
-	pid_t pid;
+	int sv[2];
 
-	memset(out, 0, sizeof(*out));
+	memset(job, 0, sizeof(*job));
+	job->sock = -1;
+	job->verbose = rq->verbose;
 	if (find_helper(path, sizeof(path))) {
 		fprintf(stderr, "execwatch: cannot find %s next to execwatch or in %s; hint: reinstall execwatch\n",
 			HELPER_NAME, EXECWATCH_LIBEXECDIR);
-		return EW_LOAD_FAILED;
+		return -1;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
 		fprintf(stderr, "execwatch: socketpair: %s\n", strerror(errno));
-		return EW_LOAD_FAILED;
+		return -1;
 	}
-	pid = spawn(path, sv[1]);
+	job->pid = spawn(path, sv[1]);
 	close(sv[1]);
-	if (pid < 0) {
+	if (job->pid < 0) {
 		fprintf(stderr, "execwatch: cannot start %s: %s\n", path,
 			strerror(errno));
 		close(sv[0]);
-		return EW_LOAD_FAILED;
+		return -1;
 	}
-	rc = send_request(sv[0], rq);
-	while (!rc) {
-		struct ew_frame f;
+	job->sock = sv[0];
+	if (send_request(job->sock, rq)) {
+		ew_helper_cancel(job);
+		fprintf(stderr, "execwatch: the compile helper stopped before reading its request\n");
+		return -1;
+	}
+	return 0;
+}
 
-		rc = wait_readable(sv[0], sigfd);
-		if (rc)
-			break;
-		rc = ew_recv(sv[0], &f);
-		if (rc)
-			break;
-		rc = handle(&f, rq, out);
-		ew_frame_free(&f);
-	}
-	close(sv[0]);
-	if (rc == SIGNALLED)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+static enum ew_job_state finish(struct ew_helper_job *job, int rc)
+{
+	int status = 0;
+
+	close(job->sock);
+	job->sock = -1;
+	while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (rc == DONE)
-		return EW_LOAD_OK;
+	job->pid = 0;
+	if (rc == 1)
+		return EW_JOB_DONE;
 	if (rc < -1)
 		report_crash(rc, status);
-	ew_probe_close(out);
-	return rc == SIGNALLED ? EW_LOAD_INTERRUPTED : EW_LOAD_FAILED;
+	ew_probe_close(&job->probe);
+	return EW_JOB_FAILED;
+}
+
+enum ew_job_state ew_helper_step(struct ew_helper_job *job)
+{
+	struct ew_frame f;
+	int rc = ew_recv(job->sock, &f);
+
+	if (rc == -EINTR)
+		return EW_JOB_RUNNING;
+	if (!rc) {
+		rc = handle(&f, job->verbose, &job->probe);
+		ew_frame_free(&f);
+	}
+	return rc ? finish(job, rc) : EW_JOB_RUNNING;
+}
+
+void ew_helper_cancel(struct ew_helper_job *job)
+{
+	if (job->pid > 0) {
+		kill(job->pid, SIGKILL);
+		while (waitpid(job->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (job->sock >= 0)
+		close(job->sock);
+	ew_probe_close(&job->probe);
+	job->pid = 0;
+	job->sock = -1;
+}
+
+enum ew_load_result ew_helper_load(const struct ew_helper_req *rq, int sigfd,
+				   struct ew_probe *out)
+{
+	struct ew_helper_job job;
+	enum ew_job_state st = EW_JOB_RUNNING;
+
+	memset(out, 0, sizeof(*out));
+	if (ew_helper_start(rq, &job))
+		return EW_LOAD_FAILED;
+	while (st == EW_JOB_RUNNING) {
+		struct pollfd p[2] = { { .fd = job.sock, .events = POLLIN },
+				       { .fd = sigfd, .events = POLLIN } };
+
+		if (poll(p, sigfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+			break;
+		if (sigfd >= 0 && p[1].revents) {
+			ew_helper_cancel(&job);
+			return EW_LOAD_INTERRUPTED;
+		}
+		if (p[0].revents)
+			st = ew_helper_step(&job);
+	}
+	if (st != EW_JOB_DONE) {
+		ew_helper_cancel(&job);
+		return EW_LOAD_FAILED;
+	}
+	*out = job.probe;
+	return EW_LOAD_OK;
 }
 
 const struct ew_map *ew_probe_map(const struct ew_probe *p, const char *name)

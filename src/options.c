@@ -29,6 +29,7 @@ enum {
 	OPT_SHELLS,
 	OPT_ALERTS_ONLY,
 	OPT_ALERT,
+	OPT_WATCH,
 };
 
 static const struct option long_opts[] = {
@@ -50,6 +51,7 @@ static const struct option long_opts[] = {
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "attach", required_argument, NULL, OPT_ATTACH },
 	{ "probe", required_argument, NULL, OPT_PROBE },
+	{ "watch", no_argument, NULL, OPT_WATCH },
 	{ "print-source", no_argument, NULL, OPT_PRINT_SOURCE },
 	{ "selftest", no_argument, NULL, OPT_SELFTEST },
 	{ "container-column", no_argument, NULL, 'C' },
@@ -108,6 +110,9 @@ void ew_usage(FILE *f)
 "      --attach MODE        auto (default), kprobe or tracepoint\n"
 "      --perf-pages N       perf buffer pages per CPU, a power of two (default 64)\n"
 "      --probe FILE         compile FILE instead of the built-in probe\n"
+"      --watch              with --probe: recompile FILE each time it is saved\n"
+"                           and swap it in without a gap; on errors the\n"
+"                           running probe stays\n"
 "      --print-source       print the probe text and compile flags, and exit\n"
 "      --selftest           run canary execs of every kind, report which were\n"
 "                           seen with every field right, and exit\n"
@@ -251,6 +256,7 @@ enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
 			env->attach = optarg;
 			break;
 		case OPT_PROBE: env->probe = optarg; break;
+		case OPT_WATCH: env->watch = true; break;
 		case OPT_PRINT_SOURCE: env->print_source = true; break;
 		case OPT_SELFTEST: env->selftest = true; break;
 		case 'C': env->show_container = true; break;
@@ -280,6 +286,11 @@ enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
 		default:
 			return bad_option(err, "unknown option '%s'", argv);
 		}
+	}
+	if (env->watch && !env->probe) {
+		fprintf(err, "execwatch: --watch needs --probe FILE (the file to watch)\n"
+			     "Try 'execwatch --help' for more information.\n");
+		return EW_PARSE_USAGE;
 	}
 	if (optind < argc) {
 		fprintf(err, "execwatch: unexpected argument '%s'\n"

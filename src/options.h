@@ -33,6 +33,7 @@ struct env {
 	double duration;	/* seconds, 0: no limit */
 	const char *attach;	/* auto, kprobe, tracepoint */
 	const char *probe;	/* NULL: the built-in probe */
+	bool watch;		/* --watch: reload the probe when it is saved */
 	bool print_source;
 	bool selftest;
 	bool show_container;	/* -C: the CONTAINER column from the start */

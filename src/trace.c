@@ -3,7 +3,10 @@
 #include "alerts.h"
 #include "containers.h"
 #include "events.h"
+#include "map_dump.h"
 #include "output.h"
+#include "probe_source.h"
+#include "reload.h"
 #include "reorder.h"
 
 #include <bpf/bpf.h>
@@ -20,6 +23,22 @@
 #include <unistd.h>
 
 #define NSEC 1000000000ULL
+#define MSEC 1000000ULL
+#define RETIRE_NS (5 * NSEC)	/* the longest an old generation finishes its execs */
+
+enum { TAG_SIGNAL = 1, TAG_PERF, TAG_WATCH, TAG_JOB };
+
+struct tracer;
+
+/* One loaded probe: the first, or a newer one from --watch. */
+struct gen {
+	struct tracer *t;
+	unsigned num;		/* the EW_GEN it was compiled with */
+	struct ew_probe probe;
+	struct perf_buffer *pb;
+	uint64_t *last_seq;	/* per CPU: the probe's sequence numbers */
+	uint64_t retire_at;	/* 0 while live */
+};
 
 struct tracer {
 	const struct env *env;	/* &view: the options, with the column switch */
@@ -34,9 +53,17 @@ struct tracer {
 	struct ew_trace_stats *st;
 	uint64_t start_ns;
 	int64_t wall_offset_ns;
-	uint64_t *last_seq;
 	int ncpus;
+	int ep;
 	uint64_t last_warn_ns;
+	struct gen *cur, *old;
+	/* --watch */
+	struct ew_watch watch;
+	struct ew_helper_job job;
+	bool job_running;
+	char pin[64];
+	uint64_t reload_at;	/* debounced save; 0: none pending */
+	uint64_t reload_start_ns;
 	bool stop;
 	bool failed;
 };
@@ -61,13 +88,13 @@ static void warn_lost(struct tracer *t, uint64_t n, const char *why)
 }
 
 /* Every event carries its CPU's sequence number: a gap is a loss, whatever the cause. */
-static void check_seq(struct tracer *t, const struct ew_exec *x)
+static void check_seq(struct tracer *t, struct gen *g, const struct ew_exec *x)
 {
 	uint64_t *last;
 
 	if (!x->seq || (int)x->cpu >= t->ncpus)
 		return;
-	last = &t->last_seq[x->cpu];
+	last = &g->last_seq[x->cpu];
 	if (x->seq > *last + 1) {
 		t->st->lost += x->seq - *last - 1;
 		warn_lost(t, x->seq - *last - 1, "gap in sequence numbers");
@@ -78,7 +105,8 @@ static void check_seq(struct tracer *t, const struct ew_exec *x)
 
 static void on_sample(void *ctx, int cpu, void *data, __u32 size)
 {
-	struct tracer *t = ctx;
+	struct gen *g = ctx;
+	struct tracer *t = g->t;
 	struct ew_exec *x;
 
 	(void)cpu;
@@ -88,7 +116,7 @@ static void on_sample(void *ctx, int cpu, void *data, __u32 size)
 				size);
 		return;
 	}
-	check_seq(t, x);
+	check_seq(t, g, x);
 	x->container = *ew_container_lookup(t->containers, x->cgroup_id,
 					    x->cgroup, x->cgroup_len);
 	x->alert = ew_alert(&t->shells, t->env->alert_interactive ?
@@ -99,7 +127,7 @@ static void on_sample(void *ctx, int cpu, void *data, __u32 size)
 
 static void on_lost(void *ctx, int cpu, __u64 cnt)
 {
-	struct tracer *t = ctx;
+	struct tracer *t = ((struct gen *)ctx)->t;
 
 	(void)cpu;
 	t->st->lost_perf += cnt;
@@ -169,18 +197,20 @@ static int flush_out(struct tracer *t)
 	return 0;
 }
 
-static int arm(struct ew_probe *probe, const struct env *env)
+/* From now on entries stage for generation g only; older generations
+ * finish what they staged and report nothing new. */
+static int arm(struct gen *g, const struct env *env)
 {
-	const struct ew_map *ctl = ew_probe_map(probe, "ctl");
+	const struct ew_map *ctl = ew_probe_map(&g->probe, "ctl");
 	__u32 key = 0;
-	__u64 gen = 1;
+	__u64 num = g->num;
 
 	if (!ctl) {
 		if (env->verbose)
 			fprintf(stderr, "execwatch: the probe has no ctl map: it reports from the moment it is attached\n");
 		return 0;
 	}
-	if (bpf_map_update_elem(ctl->fd, &key, &gen, BPF_ANY)) {
+	if (bpf_map_update_elem(ctl->fd, &key, &num, BPF_ANY)) {
 		fprintf(stderr, "execwatch: cannot arm the probe: %s\n",
 			strerror(errno));
 		return -1;
@@ -188,28 +218,78 @@ static int arm(struct ew_probe *probe, const struct env *env)
 	return 0;
 }
 
-static struct perf_buffer *open_events(struct tracer *t, struct ew_probe *probe)
+/*
+ * A perf event's poll() reports a wakeup once and forgets it, so a
+ * generation's buffers are watched before it is armed: a wakeup consumed
+ * while registering would leave events waiting for the next one.
+ */
+static struct gen *gen_open(struct tracer *t, struct ew_probe *probe,
+			    unsigned num)
 {
-	const struct ew_map *ev = ew_probe_map(probe, "events");
-	struct perf_buffer *pb;
+	struct epoll_event ee = { .events = EPOLLIN, .data.u64 = TAG_PERF };
+	struct gen *g = calloc(1, sizeof(*g));
+	const struct ew_map *ev;
 
-	if (!ev || ev->type != BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
-		fprintf(stderr, "execwatch: the probe defines no BPF_PERF_OUTPUT(events); hint: docs/probes.md lists what a probe must define\n");
+	if (!g || !(g->last_seq = calloc(t->ncpus, sizeof(*g->last_seq)))) {
+		free(g);
+		fprintf(stderr, "execwatch: out of memory\n");
 		return NULL;
 	}
-	pb = perf_buffer__new(ev->fd, t->env->perf_pages, on_sample, on_lost, t,
-			      NULL);
-	if (!pb) {
+	g->t = t;
+	g->num = num;
+	g->probe = *probe;
+	memset(probe, 0, sizeof(*probe));
+	ev = ew_probe_map(&g->probe, "events");
+	if (!ev || ev->type != BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
+		fprintf(stderr, "execwatch: the probe defines no BPF_PERF_OUTPUT(events); hint: docs/probes.md lists what a probe must define\n");
+		goto fail;
+	}
+	g->pb = perf_buffer__new(ev->fd, t->env->perf_pages, on_sample, on_lost,
+				 g, NULL);
+	if (!g->pb) {
 		fprintf(stderr, "execwatch: cannot open the perf buffer: %s; hint: a smaller --perf-pages, or raise ulimit -l\n",
 			strerror(errno));
-		return NULL;
+		goto fail;
+	}
+	if (epoll_ctl(t->ep, EPOLL_CTL_ADD, perf_buffer__epoll_fd(g->pb), &ee)) {
+		fprintf(stderr, "execwatch: epoll: %s\n", strerror(errno));
+		goto fail;
 	}
 	if (t->env->verbose)
 		fprintf(stderr, "execwatch: perf buffer: %d pages x %d CPUs (%d KiB per CPU), map fd %d\n",
 			t->env->perf_pages, t->ncpus,
 			t->env->perf_pages * (int)sysconf(_SC_PAGESIZE) / 1024,
 			ev->fd);
-	return pb;
+	return g;
+fail:
+	perf_buffer__free(g->pb);
+	ew_probe_close(&g->probe);
+	free(g->last_seq);
+	free(g);
+	return NULL;
+}
+
+/* Whatever it still holds is read first: nothing it reported is lost. */
+static void gen_close(struct gen *g)
+{
+	if (!g)
+		return;
+	perf_buffer__consume(g->pb);
+	perf_buffer__free(g->pb);
+	ew_probe_close(&g->probe);
+	free(g->last_seq);
+	free(g);
+}
+
+/* An old generation is done once no exec it staged is still in flight. */
+static bool gen_finished(const struct gen *g, uint64_t now)
+{
+	const struct ew_map *stage = ew_probe_map(&g->probe, "stage");
+	__u64 key;
+
+	if (now >= g->retire_at)
+		return true;
+	return stage && bpf_map_get_next_key(stage->fd, NULL, &key) && errno == ENOENT;
 }
 
 static int timeout_ms(struct tracer *t, uint64_t deadline)
@@ -218,45 +298,121 @@ static int timeout_ms(struct tracer *t, uint64_t deadline)
 	uint64_t oldest = ew_reorder_oldest(&t->ro);
 
 	if (oldest)
-		due = oldest + t->env->reorder_ms * 1000000ULL;
+		due = oldest + t->env->reorder_ms * MSEC;
 	if (deadline && deadline < due)
 		due = deadline;
+	if (t->reload_at && t->reload_at < due)
+		due = t->reload_at;
+	if (t->old && now + 20 * MSEC < due)
+		due = now + 20 * MSEC;	/* look at the old generation's stage */
 	/* Idle, still look every second: a lost wakeup delays, never hides. */
 	if (due == UINT64_MAX)
 		return 1000;
-	return due <= now ? 0 : (int)((due - now + 999999) / 1000000);
+	return due <= now ? 0 : (int)((due - now + MSEC - 1) / MSEC);
 }
 
-/*
- * A perf event's poll() reports a wakeup once and forgets it, so the fds
- * must be watched before the probe is armed: a wakeup consumed while
- * registering would leave events waiting for the next one.
- */
-static int watch(struct perf_buffer *pb, int sigfd)
+static int watch_fd(struct tracer *t, int fd, uint64_t tag)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
-	int ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event ee = { .events = EPOLLIN, .data.u64 = tag };
 
-	if (ep < 0)
-		return -errno;
-	ev.data.fd = sigfd;
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, sigfd, &ev))
-		goto fail;
-	ev.data.fd = perf_buffer__epoll_fd(pb);
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev))
-		goto fail;
-	return ep;
-fail:
-	close(ep);
-	return -errno;
+	return epoll_ctl(t->ep, EPOLL_CTL_ADD, fd, &ee) ? -errno : 0;
 }
 
-static void loop(struct tracer *t, struct perf_buffer *pb, int ep, int sigfd,
-		 uint64_t deadline)
+/* Compile the saved file as the next generation, while tracing goes on. */
+static void start_reload(struct tracer *t)
+{
+	const struct ew_map *ctl = ew_probe_map(&t->cur->probe, "ctl");
+	struct ew_probe_src src;
+	struct ew_cflags cf;
+	const char *flags[EW_MAX_OPT_FLAGS + 1];
+	char err[PATH_MAX + 256], hint[256], pin_flag[96];
+	int i, rc;
+
+	t->reload_at = 0;
+	if (ew_probe_source_load(t->env->probe, &src, err, sizeof(err), hint,
+				 sizeof(hint))) {
+		fprintf(stderr, "execwatch: %s; still tracing with generation %u\n",
+			err, t->cur->num);
+		return;
+	}
+	ew_probe_cflags(t->env, t->cur->num + 1, &cf);
+	for (i = 0; i < cf.n; i++)
+		flags[i] = cf.flag[i];
+	if (ctl && (rc = ew_pin_ctl(ctl->fd, t->pin, sizeof(t->pin)))) {
+		fprintf(stderr, "execwatch: cannot pin the ctl map for the swap (%s); still tracing with generation %u\n",
+			strerror(-rc), t->cur->num);
+		ew_probe_source_free(&src);
+		return;
+	}
+	if (ctl) {
+		snprintf(pin_flag, sizeof(pin_flag), "-DEW_CTL_PIN=\"%s\"", t->pin);
+		flags[i++] = pin_flag;
+	} else {
+		fprintf(stderr, "execwatch: warning: the probe has no ctl map, so execs during the swap may be reported twice\n");
+	}
+	t->reload_start_ns = clock_ns(CLOCK_MONOTONIC);
+	rc = ew_helper_start(&(struct ew_helper_req){
+				     .source = src.text,
+				     .name = src.name,
+				     .attach = t->cur->probe.mechanism,
+				     .event_h = ew_builtin_event_h,
+				     .cflags = flags,
+				     .ncflags = i,
+				     .verbose = t->env->verbose,
+			     }, &t->job);
+	ew_probe_source_free(&src);
+	if (rc || watch_fd(t, t->job.sock, TAG_JOB)) {
+		ew_unpin(t->pin);
+		if (!rc)
+			ew_helper_cancel(&t->job);
+		return;
+	}
+	t->job_running = true;
+}
+
+/* The new generation takes over: watched, then armed, then the old retires. */
+static void finish_reload(struct tracer *t)
+{
+	enum ew_job_state st = ew_helper_step(&t->job);
+	struct gen *g;
+
+	if (st == EW_JOB_RUNNING)
+		return;
+	t->job_running = false;
+	ew_unpin(t->pin);
+	if (st == EW_JOB_FAILED) {
+		fprintf(stderr, "execwatch: %s did not load; still tracing with generation %u\n",
+			t->env->probe, t->cur->num);
+		return;
+	}
+	g = gen_open(t, &t->job.probe, t->cur->num + 1);
+	if (!g || arm(g, t->env)) {
+		gen_close(g);
+		fprintf(stderr, "execwatch: still tracing with generation %u\n",
+			t->cur->num);
+		return;
+	}
+	gen_close(t->old);	/* a third save before the second retired */
+	t->old = t->cur;
+	t->old->retire_at = clock_ns(CLOCK_MONOTONIC) + RETIRE_NS;
+	t->cur = g;
+	fprintf(stderr, "execwatch: reloaded %s as generation %u: live %.0f ms after the save was read\n",
+		t->env->probe, g->num,
+		(clock_ns(CLOCK_MONOTONIC) - t->reload_start_ns) / 1e6);
+}
+
+static void consume_all(struct tracer *t)
+{
+	perf_buffer__consume(t->cur->pb);
+	if (t->old)
+		perf_buffer__consume(t->old->pb);
+}
+
+static void loop(struct tracer *t, int sigfd, uint64_t deadline)
 {
 	while (!t->stop) {
-		struct epoll_event got[2];
-		int n = epoll_wait(ep, got, 2, timeout_ms(t, deadline)), i;
+		struct epoll_event got[8];
+		int n = epoll_wait(t->ep, got, 8, timeout_ms(t, deadline)), i;
 		uint64_t now, horizon;
 		bool ending = false;
 
@@ -266,19 +422,34 @@ static void loop(struct tracer *t, struct perf_buffer *pb, int ep, int sigfd,
 			break;
 		}
 		for (i = 0; i < n; i++) {
-			if (got[i].data.fd == sigfd) {
-				struct signalfd_siginfo si;
+			struct signalfd_siginfo si;
 
+			switch (got[i].data.u64) {
+			case TAG_SIGNAL:
 				if (read(sigfd, &si, sizeof(si)) > 0)
 					ending = true;
+				break;
+			case TAG_WATCH:
+				if (ew_watch_changed(&t->watch))
+					t->reload_at = clock_ns(CLOCK_MONOTONIC) + 50 * MSEC;
+				break;
+			case TAG_JOB:
+				finish_reload(t);
+				break;
 			}
 		}
 		/* Drain everything first: events seen before a stop are printed. */
-		perf_buffer__consume(pb);
+		consume_all(t);
 		now = clock_ns(CLOCK_MONOTONIC);
+		if (t->old && gen_finished(t->old, now)) {
+			gen_close(t->old);
+			t->old = NULL;
+		}
+		if (t->reload_at && now >= t->reload_at && !t->job_running)
+			start_reload(t);
 		if (deadline && now >= deadline)
 			ending = true;
-		horizon = ending ? UINT64_MAX : now - t->env->reorder_ms * 1000000ULL;
+		horizon = ending ? UINT64_MAX : now - t->env->reorder_ms * MSEC;
 		release(t, horizon);
 		flush_out(t);
 		if (ending)
@@ -286,42 +457,71 @@ static void loop(struct tracer *t, struct perf_buffer *pb, int ep, int sigfd,
 	}
 }
 
+static int setup(struct tracer *t, struct ew_probe *probe, int sigfd)
+{
+	t->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (t->ep < 0 || watch_fd(t, sigfd, TAG_SIGNAL)) {
+		fprintf(stderr, "execwatch: epoll: %s\n", strerror(errno));
+		return -1;
+	}
+	t->watch.fd = -1;
+	if (t->env->watch) {
+		int err = ew_watch_open(&t->watch, t->env->probe);
+
+		if (err || watch_fd(t, t->watch.fd, TAG_WATCH)) {
+			fprintf(stderr, "execwatch: cannot watch %s: %s\n",
+				t->env->probe, strerror(err ? -err : errno));
+			return -1;
+		}
+		ew_unpin_stale();
+	}
+	t->cur = gen_open(t, probe, 1);
+	if (!t->cur || arm(t->cur, t->env))
+		return -1;
+	return 0;
+}
+
+static void teardown(struct tracer *t)
+{
+	if (t->job_running) {
+		ew_helper_cancel(&t->job);
+		ew_unpin(t->pin);
+	}
+	gen_close(t->old);
+	gen_close(t->cur);
+	ew_watch_close(&t->watch);
+	if (t->ep >= 0)
+		close(t->ep);
+	ew_reorder_free(&t->ro);
+	ew_buf_free(&t->out);
+	ew_container_cache_free(t->containers);
+	ew_shells_free(&t->shells);
+}
+
 int ew_trace(const struct env *env, struct ew_probe *probe,
 	     struct ew_filters *filters, int sigfd,
 	     const struct ew_trace_hooks *hooks, struct ew_trace_stats *st)
 {
 	struct tracer t = { .view = *env, .filters = filters, .st = st,
-			    .hooks = hooks };
-	struct perf_buffer *pb;
+			    .hooks = hooks, .ep = -1 };
 	uint64_t deadline = 0;
-	int ep = -1;
 
 	t.env = &t.view;
+	t.watch.fd = -1;
 	if (!t.view.show_container && env->format == EW_FMT_TABLE)
 		t.view.show_container = ew_containers_running();
-	t.containers = ew_container_cache_new();
-	if (!t.containers || ew_shells_init(&t.shells, env->shells)) {
-		fprintf(stderr, "execwatch: out of memory\n");
-		return 1;
-	}
 	t.lim.max_args = env->max_args;
 	t.lim.max_arg_len = env->max_arg_len;
 	t.ncpus = libbpf_num_possible_cpus();
-	if (t.ncpus <= 0) {
-		fprintf(stderr, "execwatch: cannot count CPUs: %s\n", strerror(-t.ncpus));
+	t.containers = ew_container_cache_new();
+	if (t.ncpus <= 0 || !t.containers || ew_shells_init(&t.shells, env->shells)) {
+		fprintf(stderr, "execwatch: cannot set up: %s\n",
+			t.ncpus <= 0 ? strerror(-t.ncpus) : "out of memory");
+		teardown(&t);
 		return 1;
 	}
-	t.last_seq = calloc(t.ncpus, sizeof(*t.last_seq));
-	if (!t.last_seq)
-		return 1;
-	pb = open_events(&t, probe);
-	if (pb && (ep = watch(pb, sigfd)) < 0)
-		fprintf(stderr, "execwatch: epoll: %s\n", strerror(-ep));
-	if (!pb || ep < 0 || arm(probe, env)) {
-		if (ep >= 0)
-			close(ep);
-		perf_buffer__free(pb);
-		free(t.last_seq);
+	if (setup(&t, probe, sigfd)) {
+		teardown(&t);
 		return 1;
 	}
 	t.start_ns = clock_ns(CLOCK_MONOTONIC);
@@ -336,17 +536,17 @@ int ew_trace(const struct env *env, struct ew_probe *probe,
 			ew_table_header(&t.out, t.env);
 			flush_out(&t);
 		}
-		fprintf(stderr, "Tracing execve via %ss... Ctrl-C to end.\n",
-			probe->mechanism);
+		fprintf(stderr, "Tracing execve via %ss%s... Ctrl-C to end.\n",
+			t.cur->probe.mechanism,
+			env->watch ? ", reloading the probe when it is saved" : "");
 	}
-	loop(&t, pb, ep, sigfd, deadline);
-
-	close(ep);
-	perf_buffer__free(pb);
-	ew_reorder_free(&t.ro);
-	ew_buf_free(&t.out);
-	ew_container_cache_free(t.containers);
-	ew_shells_free(&t.shells);
-	free(t.last_seq);
+	loop(&t, sigfd, deadline);
+	if (!hooks && !t.failed) {
+		/* The probe's own maps (a count, a histogram), after the events. */
+		ew_map_dump_all(&t.out, &t.cur->probe, t.ncpus,
+				env->format == EW_FMT_JSON);
+		flush_out(&t);
+	}
+	teardown(&t);
 	return t.failed ? 1 : 0;
 }
