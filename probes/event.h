@@ -18,7 +18,7 @@
 #define EW_FILENAME_MAX		4096
 #define EW_ARGS_MAX		32768
 #define EW_CGROUP_LEVELS	4	/* cgroup names sent: leaf and 3 ancestors */
-#define EW_CGROUP_NAME_MAX	128
+#define EW_CGROUP_NAME_MAX	256	/* a kernfs name's maximum, NUL included */
 
 /* event.flags */
 #define EW_F_ARGS_TRUNCATED	(1U << 0)	/* argument area longer than EW_ARGS_MAX */

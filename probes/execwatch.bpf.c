@@ -137,11 +137,11 @@ static __always_inline u32 read_cgroup_names(struct ew_scratch *sc,
 		if (!parent)	/* the root's name is empty */
 			break;
 		name = (const char *)read_kernel_u64(kn, EW_OFF_KN_NAME);
-		m = bpf_probe_read_kernel_str(sc->data + (off & 511),
+		m = bpf_probe_read_kernel_str(sc->data + (off & 1023),
 					      EW_CGROUP_NAME_MAX, name);
 		if (m <= 0)
 			break;
-		off = (off & 511) + m;
+		off = (off & 1023) + m;
 		kn = parent;
 	}
 	return off;
@@ -214,7 +214,7 @@ static __always_inline u32 read_new_image(struct ew_scratch *sc, u64 task,
 	if (bpf_probe_read_user(&argc, sizeof(argc), (void *)start_stack) == 0)
 		sc->e.argc = (u32)argc;
 
-	base &= 1023;
+	base &= 2047;
 	n = bpf_probe_read_user_str(sc->data + base, EW_FILENAME_MAX, (void *)env_end);
 	if (n <= 0) {
 		sc->data[base] = 0;
@@ -252,7 +252,7 @@ static __always_inline u32 read_old_args(struct ew_scratch *sc,
 	long n;
 	u32 off, i;
 
-	base &= 1023;
+	base &= 2047;
 	n = bpf_probe_read_user_str(sc->data + base, EW_FILENAME_MAX, s->filename);
 	if (n <= 0) {
 		sc->data[base] = 0;

@@ -53,10 +53,11 @@ bool ew_is_shell(const struct ew_shells *s, const struct ew_exec *x)
 		return true;
 	/* A multi-call binary run as a shell: busybox re-executes itself as
 	 * /proc/self/exe with argv[0] "sh", or is called "busybox sh". */
-	if (x->nargs > 0 && listed(s, base(x->args[0].s)))
+	/* A cut argument may only look like a shell's name ("sh" of "shutdown"). */
+	if (x->nargs > 0 && !x->args[0].cut && listed(s, base(x->args[0].s)))
 		return true;
 	if (!strcmp(prog, "busybox") || !strcmp(prog, "toybox"))
-		return x->nargs > 1 && listed(s, x->args[1].s);
+		return x->nargs > 1 && !x->args[1].cut && listed(s, x->args[1].s);
 	return false;
 }
 

@@ -110,6 +110,10 @@ bool ew_container_parse(const char *names, size_t len, struct ew_container *out)
 		const char *parent = name + nl + 1 < end ? name + nl + 1 : NULL;
 		const char *id, *rt;
 
+		/* A parent the probe cut has no NUL: not to be read as a string. */
+		if (parent && strnlen(parent, end - parent) == (size_t)(end - parent))
+			parent = NULL;
+
 		if (name + nl == end)	/* a name the probe cut: unusable */
 			break;
 		if (is_monitor(name))
@@ -152,7 +156,7 @@ bool ew_containers_running(void)
 }
 
 #define CACHE_SLOTS 256
-#define NAMES_MAX 512
+#define NAMES_MAX 1024
 
 /* Keyed by the names themselves as well as the id: on a v1-only host every
  * task has the v2 root's id and only the names tell cgroups apart. */

@@ -112,6 +112,7 @@ static int selftest(const struct env *env, struct ew_probe *probe,
 	struct ew_trace_stats st = { 0 };
 	struct ew_trace_hooks hooks;
 	struct timespec t0, t1;
+	char mechanism[sizeof(probe->mechanism)];
 	int rc;
 
 	if (!s) {
@@ -119,11 +120,13 @@ static int selftest(const struct env *env, struct ew_probe *probe,
 		return 1;
 	}
 	ew_selftest_hooks(s, &hooks);
+	/* ew_trace takes the probe over. */
+	memcpy(mechanism, probe->mechanism, sizeof(mechanism));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = ew_trace(env, probe, filters, sigfd, &hooks, &st);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!rc)
-		rc = ew_selftest_report(s, probe->mechanism,
+		rc = ew_selftest_report(s, mechanism,
 					(t1.tv_sec - t0.tv_sec) * 1e3 +
 					(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	ew_selftest_free(s);

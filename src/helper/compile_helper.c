@@ -10,6 +10,7 @@
 #include "attach.h"
 #include "btf_offsets.h"
 #include "kheaders.h"
+#include "line_marks.h"
 
 #include <bcc/bcc_common.h>
 #include <bcc/libbpf.h>
@@ -375,7 +376,7 @@ static int send_fds(void *mod, const struct ew_loaded *ld)
 
 static int compile_and_attach(struct request *rq, struct ew_attach_plan *plan)
 {
-	char dir[PATH_MAX], err[512], *diag;
+	char dir[PATH_MAX], err[512], *diag, *marked;
 	struct ew_loaded ld;
 	struct capture cap;
 	double t0, t1, t2;
@@ -388,10 +389,12 @@ static int compile_and_attach(struct request *rq, struct ew_attach_plan *plan)
 	add_flag(rq, "-I%s", dir);
 	if (capture_start(&cap))
 		return 1 + fail("cannot capture compiler output", NULL);
+	marked = ew_mark_lines(rq->source, rq->name);
 	t0 = now_ms();
-	mod = bpf_module_create_c_from_string(rq->source, 0,
-					      (const char **)rq->cflags,
-					      rq->ncflags, true, NULL);
+	mod = marked ? bpf_module_create_c_from_string(marked, 0,
+						       (const char **)rq->cflags,
+						       rq->ncflags, true, NULL) : NULL;
+	free(marked);
 	t1 = now_ms();
 	ret = mod ? ew_load_and_attach(mod, plan, &ld, err, sizeof(err)) : -1;
 	t2 = now_ms();

@@ -163,7 +163,7 @@ class Table(unittest.TestCase):
             self.assertIn("Tracing execve via kprobes", t.stderr())
         else:
             self.assertIn("attach: tracepoints: this kernel has no kprobes", t.stderr())
-        self.assertIn("offset: task_struct.real_parent", t.stderr())
+        self.assertRegex(t.stderr(), r"offset: EW_OFF_TASK_REAL_PARENT task_struct.real_parent = \d+ \(BTF\)")
 
     def test_duration_stops(self):
         t = Tracer("--duration", "1")
@@ -271,6 +271,7 @@ class Lifecycle(unittest.TestCase):
             self.assertRegex(out, r"selftest: %s +seen: pid ok, ppid ok, ret ok, "
                                   r"filename ok, argv ok" % re.escape(name))
         self.assertIn("5/5 canaries seen with every field right", out)
+        self.assertRegex(out, r"^selftest: attached via (tracepoints|kprobes)\n")
 
     def test_print_source_shows_flags_and_text(self):
         r = subprocess.run([ewtest.EXECWATCH, "--print-source", "-x", "-u", "0"],

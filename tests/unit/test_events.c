@@ -428,6 +428,185 @@ static void test_argc_old_args(void **state)
 	free(x);
 }
 
+/* Layout 2: the cgroup names come first in data[], then file name, args. */
+
+static void sample_init_cg(struct sample *s, const char *cg, size_t cglen,
+			   const char *fname, size_t flen, const char *args,
+			   size_t alen)
+{
+	sample_init(s, "", 0, "", 0);
+	assert_true(cglen + flen + alen <= sizeof(s->raw) - HDR);
+	s->e.cgroup_len = cglen;
+	s->e.filename_len = flen;
+	s->e.args_len = alen;
+	memcpy(s->raw + HDR, cg, cglen);
+	memcpy(s->raw + HDR + cglen, fname, flen);
+	memcpy(s->raw + HDR + cglen + flen, args, alen);
+	s->size = HDR + cglen + flen + alen;
+}
+
+static const char podman_cg[] =
+	"container\0"
+	"libpod-65253155845055398da31679e908c116416029856a633dabc15cb47530220170.scope\0"
+	"machine.slice";	/* + the literal's NUL */
+
+static void test_cgroup_names(void **state)
+{
+	static const char args[] = "sh\0-c\0id";
+	struct ew_container c;
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init_cg(&s, podman_cg, sizeof(podman_cg), "/bin/sh", 8, args,
+		       sizeof(args));
+	s.e.flags = EW_F_NS_KNOWN | EW_F_TTY | EW_F_NEW_IMAGE;
+	s.e.cgroup_id = 0x100000000002aULL;
+	s.e.mntns = 4026532251u;
+	s.e.pidns = 4026532253u;
+	s.e.parent_pidns = 4026531836u;
+	s.e.ns_pid = 7;
+	x = decode_ok(&s, &lim_default);
+	assert_int_equal(x->cgroup_len, sizeof(podman_cg));
+	assert_memory_equal(x->cgroup, podman_cg, sizeof(podman_cg));
+	assert_string_equal(x->cgroup, "container");
+	assert_string_equal(x->cgroup + 10, "libpod-65253155845055398da31679e908c116416029856a633dabc15cb47530220170.scope");
+	assert_string_equal(x->cgroup + 88, "machine.slice");
+	assert_int_equal(x->cgroup[x->cgroup_len], 0);
+	/* The file name and args start after the names. */
+	assert_string_equal(x->filename, "/bin/sh");
+	assert_int_equal(x->filename_len, 7);
+	assert_int_equal(x->nargs, 3);
+	assert_arg(x, 0, "sh", false);
+	assert_arg(x, 1, "-c", false);
+	assert_arg(x, 2, "id", false);
+	assert_int_equal(x->argc, 3);
+	assert_false(x->args_truncated);
+	/* The namespace fields. */
+	assert_true(x->ns_known);
+	assert_true(x->tty);
+	assert_int_equal(x->cgroup_id, 0x100000000002aULL);
+	assert_int_equal(x->mntns, 4026532251u);
+	assert_int_equal(x->pidns, 4026532253u);
+	assert_int_equal(x->parent_pidns, 4026531836u);
+	assert_int_equal(x->ns_pid, 7);
+	assert_int_equal(x->flags, EW_F_NS_KNOWN | EW_F_TTY | EW_F_NEW_IMAGE);
+	/* The decoder leaves the labelling to the tracer. */
+	assert_string_equal(x->container.id, "");
+	assert_null(x->container.runtime);
+	assert_null(x->alert);
+	/* What the tracer hands the parser. */
+	assert_true(ew_container_parse(x->cgroup, x->cgroup_len, &c));
+	assert_string_equal(c.id, "65253155845055398da31679e908c116416029856a633dabc15cb47530220170");
+	assert_string_equal(c.runtime, "podman");
+	/* Owned by the result. */
+	memset(&s, 'Z', sizeof(s));
+	assert_memory_equal(x->cgroup, podman_cg, sizeof(podman_cg));
+	free(x);
+}
+
+/* A failed exec carries the names too, before the caller's arguments. */
+static void test_cgroup_names_failed_exec(void **state)
+{
+	static const char cg[] = "session-1.scope\0user-0.slice\0user.slice";
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init_cg(&s, cg, sizeof(cg), "/nope", 6, "nope\0x", 7);
+	s.e.ret = -ENOENT;
+	x = decode_ok(&s, &lim_default);
+	assert_int_equal(x->ret, -ENOENT);
+	assert_int_equal(x->cgroup_len, sizeof(cg));
+	assert_memory_equal(x->cgroup, cg, sizeof(cg));
+	assert_string_equal(x->filename, "/nope");
+	assert_int_equal(x->nargs, 2);
+	assert_arg(x, 0, "nope", false);
+	assert_arg(x, 1, "x", false);
+	free(x);
+}
+
+static void test_cgroup_flags(void **state)
+{
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init_cg(&s, "a", 2, "/bin/a", 7, "a", 2);
+	s.e.flags = EW_F_NS_KNOWN;
+	x = decode_ok(&s, &lim_default);
+	assert_true(x->ns_known);
+	assert_false(x->tty);
+	free(x);
+
+	s.e.flags = EW_F_TTY;
+	x = decode_ok(&s, &lim_default);
+	assert_false(x->ns_known);
+	assert_true(x->tty);
+	free(x);
+
+	s.e.flags = EW_F_EXECVEAT;
+	x = decode_ok(&s, &lim_default);
+	assert_false(x->ns_known);
+	assert_false(x->tty);
+	assert_true(x->execveat);
+	free(x);
+}
+
+/* No names (the root cgroup, or no BTF): an empty string, not NULL. */
+static void test_cgroup_empty(void **state)
+{
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init_cg(&s, "", 0, "/bin/a", 7, "a", 2);
+	x = decode_ok(&s, &lim_default);
+	assert_int_equal(x->cgroup_len, 0);
+	assert_non_null(x->cgroup);
+	assert_string_equal(x->cgroup, "");
+	assert_string_equal(x->filename, "/bin/a");
+	assert_arg(x, 0, "a", false);
+	free(x);
+}
+
+/* A last name without its NUL is kept whole and still ends. */
+static void test_cgroup_last_name_without_nul(void **state)
+{
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init_cg(&s, "leaf\0par", 8, "/bin/a", 7, "a", 2);
+	x = decode_ok(&s, &lim_default);
+	assert_int_equal(x->cgroup_len, 8);
+	assert_memory_equal(x->cgroup, "leaf\0par", 8);
+	assert_int_equal(x->cgroup[8], 0);
+	assert_string_equal(x->filename, "/bin/a");
+	assert_int_equal(x->nargs, 1);
+	assert_arg(x, 0, "a", false);
+	free(x);
+}
+
+static void test_cgroup_len_lies(void **state)
+{
+	struct sample s;
+
+	sample_init_cg(&s, "a\0b", 4, "/bin/a", 7, "a\0b", 4);
+	expect_einval(s.raw, s.size - 1);
+	s.e.cgroup_len = 5;
+	expect_einval(s.raw, s.size);
+	s.e.cgroup_len = 0xffff;
+	expect_einval(s.raw, s.size);
+	/* Each alone fits the sample; together they do not. */
+	s.e.cgroup_len = s.size - HDR;
+	expect_einval(s.raw, s.size);
+	s.e.cgroup_len = 0xffff;
+	s.e.filename_len = 0xffff;
+	s.e.args_len = 0xffff;
+	expect_einval(s.raw, s.size);
+	/* Back to the truth: fine. */
+	s.e.cgroup_len = 4;
+	s.e.filename_len = 7;
+	s.e.args_len = 4;
+	free(decode_ok(&s, &lim_default));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +631,12 @@ int main(void)
 		cmocka_unit_test(test_argc_new_image_truncated),
 		cmocka_unit_test(test_argc_new_image_whole),
 		cmocka_unit_test(test_argc_old_args),
+		cmocka_unit_test(test_cgroup_names),
+		cmocka_unit_test(test_cgroup_names_failed_exec),
+		cmocka_unit_test(test_cgroup_flags),
+		cmocka_unit_test(test_cgroup_empty),
+		cmocka_unit_test(test_cgroup_last_name_without_nul),
+		cmocka_unit_test(test_cgroup_len_lies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

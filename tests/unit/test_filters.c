@@ -162,6 +162,89 @@ static void test_invalid_line(void **state)
 	ew_filters_free(&f);
 }
 
+/* --container PREFIX and --alerts-only, set by main after init. */
+
+static const char flt_cid[] =
+	"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819";
+
+static bool matches_ct(const char *container, bool alerts_only,
+		       const char *name, const struct ew_exec *x)
+{
+	struct ew_filters f;
+	char err[256] = "";
+	bool m;
+
+	assert_int_equal(ew_filters_init(&f, name, NULL, err, sizeof(err)), 0);
+	f.container = container;
+	f.alerts_only = alerts_only;
+	m = ew_filters_match(&f, x);
+	assert_int_equal(ew_filters_match(&f, x), m);
+	ew_filters_free(&f);
+	return m;
+}
+
+static struct ew_exec *in_container(void)
+{
+	static const char *const argv[] = { "sh", "-c", "id" };
+	struct ew_exec *x = mk("sh", "/bin/sh", argv, 3);
+
+	memcpy(x->container.id, flt_cid, sizeof(flt_cid));
+	x->container.runtime = "docker";
+	return x;
+}
+
+static void test_init_clears_container_fields(void **state)
+{
+	struct ew_filters f;
+	char err[256] = "";
+
+	memset(&f, 0x55, sizeof(f));
+	assert_int_equal(ew_filters_init(&f, NULL, NULL, err, sizeof(err)), 0);
+	assert_null(f.container);
+	assert_false(f.alerts_only);
+	ew_filters_free(&f);
+}
+
+static void test_container_prefix(void **state)
+{
+	struct ew_exec *x = in_container();
+	struct ew_exec *host = mk("docker", "/usr/bin/docker", docker_argv, 5);
+
+	assert_true(matches_ct(NULL, false, NULL, x));
+	assert_true(matches_ct(NULL, false, NULL, host));
+	assert_true(matches_ct("9e02", false, NULL, x));
+	assert_true(matches_ct("9e02dfdeb94f", false, NULL, x));
+	assert_true(matches_ct(flt_cid, false, NULL, x));
+	assert_false(matches_ct("9e03", false, NULL, x));
+	assert_false(matches_ct("e02d", false, NULL, x));
+	/* Ids are lower case. */
+	assert_false(matches_ct("9E02", false, NULL, x));
+	/* Longer than the id. */
+	assert_false(matches_ct("9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708190",
+				false, NULL, x));
+	/* A host exec has no id to match; even the docker command naming it. */
+	assert_false(matches_ct("9e02", false, NULL, host));
+	/* With the other filters. */
+	assert_true(matches_ct("9e02", false, "^sh$", x));
+	assert_false(matches_ct("9e02", false, "^bash$", x));
+	free(x);
+	free(host);
+}
+
+static void test_alerts_only(void **state)
+{
+	struct ew_exec *x = in_container();
+
+	assert_false(matches_ct(NULL, true, NULL, x));
+	x->alert = "shell_in_container";
+	assert_true(matches_ct(NULL, true, NULL, x));
+	assert_true(matches_ct(NULL, false, NULL, x));
+	assert_true(matches_ct("9e02", true, NULL, x));
+	assert_false(matches_ct("abcd", true, NULL, x));
+	assert_false(matches_ct(NULL, true, "^bash$", x));
+	free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +256,9 @@ int main(void)
 		cmocka_unit_test(test_empty_line),
 		cmocka_unit_test(test_invalid_name),
 		cmocka_unit_test(test_invalid_line),
+		cmocka_unit_test(test_init_clears_container_fields),
+		cmocka_unit_test(test_container_prefix),
+		cmocka_unit_test(test_alerts_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -468,6 +468,195 @@ static void test_json_no_args(void **state)
 	free(x);
 }
 
+/* The CONTAINER column and the alert marker (-C, or a container seen). */
+
+static const char out_cid[] =
+	"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819";
+
+static struct ew_exec *sh_in_container(void)
+{
+	static const char *const argv[] = { "sh", "-c", "id" };
+	struct ew_exec *x = mk("sh", "/bin/sh", argv, 3);
+
+	x->pid = 12448;
+	x->ppid = 12439;
+	x->uid = 0;
+	memcpy(x->container.id, out_cid, sizeof(out_cid));
+	x->container.runtime = "docker";
+	x->cgroup_id = 0x100000000002aULL;
+	x->ns_known = true;
+	x->mntns = 4026532251u;
+	x->pidns = 4026532253u;
+	x->parent_pidns = 4026532253u;
+	x->ns_pid = 7;
+	x->tty = true;
+	x->alert = "shell_in_container";
+	return x;
+}
+
+static void test_header_container(void **state)
+{
+	struct env env;
+
+	ew_env_defaults(&env);
+	env.show_container = true;
+	check_header(&env,
+		     "  TIME(s) CONTAINER    PCOMM            PID    PPID   RET ARGS\n");
+	env.wall_time = true;
+	env.print_uid = true;
+	check_header(&env,
+		     "  TIME     TIME(s) UID    CONTAINER    PCOMM            PID    PPID   RET ARGS\n");
+	/* Colour never reaches the header. */
+	env.color = true;
+	check_header(&env,
+		     "  TIME     TIME(s) UID    CONTAINER    PCOMM            PID    PPID   RET ARGS\n");
+	env.show_container = false;
+	check_header(&env,
+		     "TIME     TIME(s) UID    PCOMM            PID    PPID   RET ARGS\n");
+}
+
+static void test_row_container_host(void **state)
+{
+	struct ew_exec *x = docker();
+	struct env env;
+
+	ew_env_defaults(&env);
+	env.show_container = true;
+	check_row(&env, x, "  5.908   -            docker           8854   3154     0 /usr/bin/docker exec -it 9e02dfdeb94f /bin/bash\n");
+	env.color = true;
+	check_row(&env, x, "  5.908   -            docker           8854   3154     0 /usr/bin/docker exec -it 9e02dfdeb94f /bin/bash\n");
+	free(x);
+}
+
+static void test_row_container(void **state)
+{
+	struct ew_exec *x = sh_in_container();
+	struct env env;
+
+	ew_env_defaults(&env);
+	env.show_container = true;
+	x->alert = NULL;
+	check_row(&env, x, "  5.908   9e02dfdeb94f sh               12448  12439    0 /bin/sh -c id\n");
+	/* No alert: no colour either. */
+	env.color = true;
+	check_row(&env, x, "  5.908   9e02dfdeb94f sh               12448  12439    0 /bin/sh -c id\n");
+	/* Lined up with the header's columns. */
+	env.color = false;
+	env.print_uid = true;
+	env.wall_time = true;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	check_row(&env, x, "  22:13:20 5.908   0      9e02dfdeb94f sh               12448  12439    0 /bin/sh -c id\n");
+	/* Without -C the column is not there, container or not. */
+	env.show_container = false;
+	env.print_uid = false;
+	env.wall_time = false;
+	check_row(&env, x, "5.908   sh               12448  12439    0 /bin/sh -c id\n");
+	free(x);
+}
+
+static void test_row_alert(void **state)
+{
+	struct ew_exec *x = sh_in_container();
+	struct env env;
+
+	ew_env_defaults(&env);
+	env.show_container = true;
+	check_row(&env, x, "! 5.908   9e02dfdeb94f sh               12448  12439    0 /bin/sh -c id\n");
+	env.color = true;
+	check_row(&env, x, "\033[1;31m! 5.908   9e02dfdeb94f sh               12448  12439    0 /bin/sh -c id\033[0m\n");
+	/* The reset comes after everything, the " ..." of a cut list too. */
+	x->argc = 5;
+	x->args_truncated = true;
+	check_row(&env, x, "\033[1;31m! 5.908   9e02dfdeb94f sh               12448  12439    0 /bin/sh -c id ...\033[0m\n");
+	free(x);
+}
+
+/* Escapes in the arguments are still escaped on an alert line. */
+static void test_row_alert_escaped(void **state)
+{
+	static const char *const argv[] = { "sh", "\x1b[0m" };
+	struct ew_exec *x = mk("sh", "/bin/sh", argv, 2);
+	struct env env;
+
+	ew_env_defaults(&env);
+	env.show_container = true;
+	env.color = true;
+	x->pid = 1;
+	x->ppid = 0;
+	memcpy(x->container.id, out_cid, sizeof(out_cid));
+	x->container.runtime = "podman";
+	x->alert = "shell_in_container";
+	check_row(&env, x, "\033[1;31m! 5.908   9e02dfdeb94f sh               1      0        0 /bin/sh \\x1b[0m\033[0m\n");
+	free(x);
+}
+
+/* Without the column there is no marker, and no colour. */
+static void test_row_alert_no_column(void **state)
+{
+	struct ew_exec *x = sh_in_container();
+	struct env env;
+
+	ew_env_defaults(&env);
+	env.color = true;
+	check_row(&env, x, "5.908   sh               12448  12439    0 /bin/sh -c id\n");
+	free(x);
+}
+
+static void test_json_container(void **state)
+{
+	static const struct ew_when w = { 1.0, { 1700000000, 5 } };
+	struct ew_exec *x = sh_in_container();
+
+	x->ts_ns = 2000;
+	x->enter_ns = 1500;
+	x->cpu = 3;
+	x->seq = 42;
+	x->tid = 12448;
+	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"sh\",\"pid\":12448,\"tid\":12448,\"ppid\":12439,\"uid\":0,\"ret\":0,\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"id\"],\"argc\":3,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"docker\",\"cgroup_id\":281474976710698,\"mntns\":4026532251,\"pidns\":4026532253,\"ns_pid\":7,\"tty\":true,\"from_outside\":false,\"alert\":\"shell_in_container\",\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":500}\n");
+	/* docker exec without -t: the parent is in the host's namespace. */
+	x->tty = false;
+	x->parent_pidns = 4026531836u;
+	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"sh\",\"pid\":12448,\"tid\":12448,\"ppid\":12439,\"uid\":0,\"ret\":0,\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"id\"],\"argc\":3,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"docker\",\"cgroup_id\":281474976710698,\"mntns\":4026532251,\"pidns\":4026532253,\"ns_pid\":7,\"tty\":false,\"from_outside\":true,\"alert\":\"shell_in_container\",\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":500}\n");
+	/* The entrypoint: started from outside too, but pid 1 inside. */
+	x->ns_pid = 1;
+	x->alert = NULL;
+	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"sh\",\"pid\":12448,\"tid\":12448,\"ppid\":12439,\"uid\":0,\"ret\":0,\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"id\"],\"argc\":3,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"docker\",\"cgroup_id\":281474976710698,\"mntns\":4026532251,\"pidns\":4026532253,\"ns_pid\":1,\"tty\":false,\"from_outside\":false,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":500}\n");
+	free(x);
+}
+
+/* In a container, but the probe had no BTF for the namespaces. */
+static void test_json_container_ns_unknown(void **state)
+{
+	static const struct ew_when w = { 1.0, { 1700000000, 5 } };
+	struct ew_exec *x = ls_exec();
+
+	memcpy(x->container.id, out_cid, sizeof(out_cid));
+	x->container.runtime = "cri-o";
+	/* Whatever is in the fields, unknown is null. */
+	x->cgroup_id = 5;
+	x->mntns = x->pidns = 9;
+	x->parent_pidns = 10;
+	x->tty = true;
+	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"argc\":2,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"cri-o\",\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":500}\n");
+	free(x);
+}
+
+/* On the host, with the namespaces known. */
+static void test_json_host_ns_known(void **state)
+{
+	static const struct ew_when w = { 1.0, { 1700000000, 5 } };
+	struct ew_exec *x = ls_exec();
+
+	x->ns_known = true;
+	x->cgroup_id = 1;
+	x->mntns = 4026531841u;
+	x->pidns = x->parent_pidns = 4026531836u;
+	x->ns_pid = 100;
+	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"argc\":2,\"container_id\":null,\"container_runtime\":null,\"cgroup_id\":1,\"mntns\":4026531841,\"pidns\":4026531836,\"ns_pid\":100,\"tty\":false,\"from_outside\":false,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":500}\n");
+	free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +677,15 @@ int main(void)
 		cmocka_unit_test(test_json_flags),
 		cmocka_unit_test(test_json_escaped),
 		cmocka_unit_test(test_json_no_args),
+		cmocka_unit_test(test_header_container),
+		cmocka_unit_test(test_row_container_host),
+		cmocka_unit_test(test_row_container),
+		cmocka_unit_test(test_row_alert),
+		cmocka_unit_test(test_row_alert_escaped),
+		cmocka_unit_test(test_row_alert_no_column),
+		cmocka_unit_test(test_json_container),
+		cmocka_unit_test(test_json_container_ns_unknown),
+		cmocka_unit_test(test_json_host_ns_known),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

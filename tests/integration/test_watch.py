@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""--probe FILE --watch: edit, save, and the new probe is live without a gap."""
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import ewtest
+from ewtest import Tracer, run_execer
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PROBE = os.path.join(REPO, "probes", "execwatch.bpf.c")
+EXECSTORM = os.environ.get("EXECSTORM", "build/tests/integration/execstorm")
+MARK = "sc->e.uid = uid;"
+
+
+def save_by_rename(path, text):
+    """As vim does by default: write a new file, rename it over the old."""
+    tmp = path + ".swp-new"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.rename(tmp, path)
+
+
+class Watch(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+        self.path = os.path.join(self.dir, "my.bpf.c")
+        shutil.copy(PROBE, self.path)
+        with open(PROBE) as f:
+            self.text = f.read()
+        self.assertIn(MARK, self.text)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def test_swap_is_exactly_once_and_errors_keep_the_old_probe(self):
+        t = Tracer("--probe", self.path, "--watch", "-o", "json")
+        try:
+            (before, _), _ = run_execer("fork-execv", "/bin/true", "before-save")
+            t.wait_event(lambda e: e["pid"] == before)
+            tag = "swap-%d" % os.getpid()
+            per = int(os.environ.get("STORM_PER_WORKER", "1500"))
+            storm = subprocess.Popen([EXECSTORM, "-w", "2", "-n", str(per), "-t", tag],
+                                     stdout=subprocess.PIPE)
+            save_by_rename(self.path, self.text.replace(MARK, "sc->e.uid = 4242;"))
+            self.assertTrue(t.wait(lambda: "reloaded" in t.stderr()), t.stderr())
+            self.assertEqual(storm.wait(timeout=ewtest.WAIT * 10), 0)
+            storm.stdout.close()
+            (after, _), _ = run_execer("fork-execv", "/bin/true", "after-save")
+            ev = t.wait_event(lambda e: e["pid"] == after)
+            self.assertEqual(ev["uid"], 4242)
+
+            # a broken save: diagnostics name the file and line; tracing goes on
+            broken = self.text.replace(MARK, "sc->e.uid = 4242;") + "this is not C;\n"
+            bad_line = broken.count("\n")
+            with open(self.path, "w") as f:     # saved in place this time
+                f.write(broken)
+            self.assertTrue(t.wait(lambda: "did not load" in t.stderr()), t.stderr())
+            (late, _), _ = run_execer("fork-execv", "/bin/true", "after-error")
+            late_ev = t.wait_event(lambda e: e["pid"] == late)
+
+            # the file removed: reported, tracing goes on
+            os.unlink(self.path)
+            self.assertTrue(t.wait(lambda: "was removed" in t.stderr()), t.stderr())
+            (gone, _), _ = run_execer("fork-execv", "/bin/true", "after-removal")
+            t.wait_event(lambda e: e["pid"] == gone)
+        finally:
+            rc = t.stop()
+        err = t.stderr()
+        self.assertEqual(rc, 0, err)
+        self.assertRegex(err, r"reloaded %s as generation 2: live \d+ ms" % self.path)
+        self.assertIn("%s:%d:" % (self.path, bad_line), err)
+        self.assertIn("still tracing with generation 2", err)
+        self.assertEqual(late_ev["uid"], 4242)
+        self.assertEqual(t.wait_event(lambda e: e["pid"] == before)["uid"], 0)
+
+        # every exec of the storm exactly once; per worker, old then new
+        ours = [e for e in t.events() if len(e["argv"]) == 4 and e["argv"][1] == tag]
+        seen = sorted((int(e["argv"][2]), int(e["argv"][3])) for e in ours)
+        self.assertEqual(seen, sorted((w, i) for w in range(2) for i in range(per)))
+        for w in range(2):
+            uids = [e["uid"] for e in sorted(ours, key=lambda e: int(e["argv"][3]))
+                    if int(e["argv"][2]) == w]
+            self.assertEqual(uids, sorted(uids))
+            self.assertEqual(set(uids) <= {0, 4242}, True)
+        self.assertRegex(err, r"events printed, 0 lost")
+        self.assertEqual(ewtest.our_progs(), [])
+
+    def test_watch_needs_probe(self):
+        r = subprocess.run([ewtest.EXECWATCH, "--watch"], stderr=subprocess.PIPE)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"--watch needs --probe FILE", r.stderr)
+
+
+if __name__ == "__main__":
+    ewtest.main()

@@ -1,0 +1,609 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ew_container_parse on the cgroup names the probe sends, from fixtures of
+ * real /proc/<pid>/cgroup lines; the lookup cache; ew_containers_running.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <linux/types.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "containers.h"
+#include "probes/event.h"
+
+#define NAMES_BUF (EW_CGROUP_LEVELS * 1024)
+
+static const char id_a[] =
+	"eb0dbd4c1f24b4b2446a3019d050f415713dd4407b602ab3eb8d240c30c76f8d";
+static const char id_b[] =
+	"4943581fc885441f9bc26ad4e1d64a4692688f3c9fb4dbd83cbf31316f3690c1";
+
+/*
+ * Names are handed to the parser at the very end of a readable page, with
+ * an inaccessible page after it: a read past the names area faults.
+ */
+static char *guard;
+static size_t page;
+
+static int guard_setup(void **state)
+{
+	page = sysconf(_SC_PAGESIZE);
+	guard = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (guard == MAP_FAILED)
+		return -1;
+	return mprotect(guard + page, page, PROT_NONE);
+}
+
+static int guard_teardown(void **state)
+{
+	return munmap(guard, 2 * page);
+}
+
+static const char *at_page_end(const char *names, size_t len)
+{
+	char *p = guard + page - len;
+
+	assert_true(len <= page);
+	memcpy(p, names, len);
+	return p;
+}
+
+/* "a", "b", ... joined leaf first, each with its NUL, as the probe sends. */
+static size_t join(char *out, const char *const *names)
+{
+	size_t n = 0, l;
+
+	for (; *names; names++) {
+		l = strlen(*names) + 1;
+		memcpy(out + n, *names, l);
+		n += l;
+	}
+	return n;
+}
+
+/*
+ * A /proc/<pid>/cgroup line ("hierarchy:controllers:/path") to the names
+ * the probe sends: the leaf and at most EW_CGROUP_LEVELS - 1 ancestors,
+ * leaf first, the root (whose name is empty) excluded.
+ */
+static size_t probe_names(const char *line, char *out)
+{
+	const char *path = strchr(line, ':');
+	const char *comp[64];
+	size_t ncomp = 0, n = 0, i, l;
+	char *copy, *tok, *save;
+
+	assert_non_null(path);
+	path = strchr(path + 1, ':');
+	assert_non_null(path);
+	path++;
+	assert_int_equal(path[0], '/');
+	copy = strdup(path);
+	assert_non_null(copy);
+	for (tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		assert_true(ncomp < 64);
+		comp[ncomp++] = tok;
+	}
+	for (i = 0; i < ncomp && i < EW_CGROUP_LEVELS; i++) {
+		l = strlen(comp[ncomp - 1 - i]) + 1;
+		assert_true(n + l <= NAMES_BUF);
+		memcpy(out + n, comp[ncomp - 1 - i], l);
+		n += l;
+	}
+	free(copy);
+	return n;
+}
+
+struct fixture {
+	char cgroup[1024];
+	char id[128];
+	char runtime[64];
+};
+
+static void read_fixture(const char *name, struct fixture *fx)
+{
+	char path[512], *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+	int seen = 0;
+
+	snprintf(path, sizeof(path), "%s/cgroups/%s.txt", FIXTURES_DIR, name);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = 0;
+		if (!n || line[0] == '#')
+			continue;
+		if (!strncmp(line, "cgroup: ", 8)) {
+			assert_true(strlen(line + 8) < sizeof(fx->cgroup));
+			strcpy(fx->cgroup, line + 8);
+			seen |= 1;
+		} else if (!strncmp(line, "id: ", 4)) {
+			assert_true(strlen(line + 4) < sizeof(fx->id));
+			strcpy(fx->id, line + 4);
+			seen |= 2;
+		} else if (!strncmp(line, "runtime: ", 9)) {
+			assert_true(strlen(line + 9) < sizeof(fx->runtime));
+			strcpy(fx->runtime, line + 9);
+			seen |= 4;
+		} else {
+			fail_msg("%s: unknown line '%s'", path, line);
+		}
+	}
+	free(line);
+	fclose(f);
+	if (seen != 7)
+		fail_msg("%s: needs cgroup:, id: and runtime: lines", path);
+}
+
+static void check_result(const char *what, bool found,
+			 const struct ew_container *c, const struct fixture *fx)
+{
+	if (!strcmp(fx->id, "-")) {
+		if (found || c->id[0] || c->runtime)
+			fail_msg("%s: want no container, got '%s' (%s)", what,
+				 c->id, c->runtime ? c->runtime : "NULL");
+		return;
+	}
+	if (!found)
+		fail_msg("%s: want %s container %s, got none", what,
+			 fx->runtime, fx->id);
+	assert_string_equal(c->id, fx->id);
+	assert_non_null(c->runtime);
+	assert_string_equal(c->runtime, fx->runtime);
+}
+
+static void check_fixture(const char *name)
+{
+	static char names[NAMES_BUF];
+	struct ew_container_cache *cache = ew_container_cache_new();
+	const struct ew_container *cached;
+	struct ew_container c;
+	struct fixture fx;
+	const char *p;
+	size_t len;
+	bool found;
+
+	assert_non_null(cache);
+	read_fixture(name, &fx);
+	len = probe_names(fx.cgroup, names);
+	p = at_page_end(names, len);
+	memset(&c, 0x55, sizeof(c));
+	found = ew_container_parse(p, len, &c);
+	check_result(name, found, &c, &fx);
+	/* Through the cache: a miss, then a hit, both right. */
+	cached = ew_container_lookup(cache, 4242, p, len);
+	check_result(name, cached->id[0], cached, &fx);
+	cached = ew_container_lookup(cache, 4242, p, len);
+	check_result(name, cached->id[0], cached, &fx);
+	ew_container_cache_free(cache);
+}
+
+static void test_fixtures_containers(void **state)
+{
+	check_fixture("docker-systemd");
+	check_fixture("docker-cgroupfs");
+	check_fixture("docker-v1");
+	check_fixture("docker-in-docker");
+	check_fixture("podman-cgroupfs");
+	check_fixture("podman-machine");
+	check_fixture("podman-nested");
+	check_fixture("podman-rootless");
+	check_fixture("containerd-kubepods");
+	check_fixture("containerd-systemd-path");
+	check_fixture("crio");
+	check_fixture("kubernetes-cgroupfs-besteffort");
+	check_fixture("kubernetes-cgroupfs-guaranteed");
+}
+
+static void test_fixtures_not_containers(void **state)
+{
+	check_fixture("podman-conmon");
+	check_fixture("crio-conmon");
+	check_fixture("host-session");
+	check_fixture("host-service");
+	check_fixture("host-root");
+	check_fixture("short-id");
+	check_fixture("short-id-cgroupfs");
+	check_fixture("uppercase-id");
+	check_fixture("uppercase-id-cgroupfs");
+	check_fixture("scope-extra");
+	check_fixture("bare-hex");
+	check_fixture("bare-hex-machine");
+}
+
+/* The fixture reader itself: levels capped, root left out, v1 lines. */
+static void test_probe_names(void **state)
+{
+	static const char want[] = "e\0d\0c\0b";
+	char names[NAMES_BUF];
+
+	assert_int_equal(probe_names("0::/a/b/c/d/e", names), sizeof(want));
+	assert_memory_equal(names, want, sizeof(want));
+	assert_int_equal(probe_names("0::/", names), 0);
+	assert_int_equal(probe_names("3:cpu,cpuacct:/x", names), 2);
+	assert_memory_equal(names, "x", 2);
+	assert_int_equal(probe_names("0::/a:b:c", names), 6);
+	assert_memory_equal(names, "a:b:c", 6);
+}
+
+static void test_root(void **state)
+{
+	struct ew_container c;
+
+	memset(&c, 0x55, sizeof(c));
+	assert_false(ew_container_parse(at_page_end("", 0), 0, &c));
+	assert_string_equal(c.id, "");
+	assert_null(c.runtime);
+	/* One empty name. */
+	memset(&c, 0x55, sizeof(c));
+	assert_false(ew_container_parse(at_page_end("", 1), 1, &c));
+	assert_string_equal(c.id, "");
+	assert_null(c.runtime);
+}
+
+/* Only LEN bytes count, whatever follows them in memory. */
+static void test_len_bounds(void **state)
+{
+	static const char *const host[] = { "session-1.scope", NULL };
+	char names[NAMES_BUF];
+	struct ew_container c;
+	size_t len = join(names, host);
+
+	/* A docker leaf just after the area is not looked at. */
+	len += join(names + len, (const char *const[]){
+		"docker-eb0dbd4c1f24b4b2446a3019d050f415713dd4407b602ab3eb8d240c30c76f8d.scope",
+		NULL });
+	assert_false(ew_container_parse(names, strlen(host[0]) + 1, &c));
+	assert_string_equal(c.id, "");
+	assert_true(ew_container_parse(names, len, &c));
+	assert_string_equal(c.id, id_a);
+	assert_string_equal(c.runtime, "docker");
+}
+
+/* The last name lost its NUL: nothing is read past the area. */
+static void test_truncated_leaf(void **state)
+{
+	char names[NAMES_BUF];
+	struct ew_container c;
+	size_t len;
+
+	/* The whole area is one unended name. */
+	len = snprintf(names, sizeof(names), "docker-%s.scope", id_a);
+	memset(&c, 0x55, sizeof(c));
+	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+	assert_string_equal(c.id, "");
+	assert_null(c.runtime);
+	len = snprintf(names, sizeof(names), "docker-%s.sc", id_a);
+	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+	len = snprintf(names, sizeof(names), "%s", id_a);
+	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+	/* Every prefix of a real name, without its NUL. */
+	len = snprintf(names, sizeof(names), "libpod-%s.scope", id_b);
+	do {
+		memset(&c, 0x55, sizeof(c));
+		assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+		assert_string_equal(c.id, "");
+	} while (len--);
+}
+
+/* A cut ancestor after a recognised leaf does not matter. */
+static void test_truncated_ancestor(void **state)
+{
+	char names[NAMES_BUF];
+	struct ew_container c;
+	size_t len;
+
+	len = snprintf(names, sizeof(names), "libpod-%s.scope", id_b) + 1;
+	memcpy(names + len, "machine.sl", 10);
+	len += 10;
+	assert_true(ew_container_parse(at_page_end(names, len), len, &c));
+	assert_string_equal(c.id, id_b);
+	assert_string_equal(c.runtime, "podman");
+	/* Nested podman whose libpod level was cut: no id to give. */
+	len = join(names, (const char *const[]){ "container", NULL });
+	len += snprintf(names + len, sizeof(names) - len, "libpod-%s.sc", id_b);
+	memset(&c, 0x55, sizeof(c));
+	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+	assert_string_equal(c.id, "");
+	assert_null(c.runtime);
+}
+
+/* A monitor at any level, and names that only look alike. */
+static void test_lookalikes(void **state)
+{
+	char names[NAMES_BUF];
+	struct ew_container c;
+	size_t len;
+
+	/* A process under conmon's scope, in a child cgroup. */
+	len = join(names, (const char *const[]){ "supervisor", NULL });
+	len += snprintf(names + len, sizeof(names) - len,
+			"libpod-conmon-%s.scope", id_b) + 1;
+	len += join(names + len, (const char *const[]){ "machine.slice", NULL });
+	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+	assert_string_equal(c.id, "");
+	/* The prefix is the runtime's, whole. */
+	len = snprintf(names, sizeof(names), "xdocker-%s.scope", id_a) + 1;
+	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+	len = snprintf(names, sizeof(names), "docker-%s0.scope", id_a) + 1;
+	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+	len = snprintf(names, sizeof(names), "libpod-%s0", id_b) + 1;
+	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+	/* CRI-O without .scope (cgroupfs driver) is still CRI-O. */
+	len = snprintf(names, sizeof(names), "crio-%s", id_a) + 1;
+	assert_true(ew_container_parse(at_page_end(names, len), len, &c));
+	assert_string_equal(c.id, id_a);
+	assert_string_equal(c.runtime, "cri-o");
+	/* A 64-hex leaf under a "docker" that is not its parent. */
+	len = snprintf(names, sizeof(names), "%s", id_a) + 1;
+	len += join(names + len, (const char *const[]){ "x", "docker", NULL });
+	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+	assert_string_equal(c.id, "");
+}
+
+/* The systemd-style names of the other runtimes. */
+static void test_systemd_path_runtimes(void **state)
+{
+	char names[NAMES_BUF];
+	struct ew_container c;
+	size_t len;
+
+	len = snprintf(names, sizeof(names),
+		       "kubepods-pod1_2.slice:crio:%s", id_a) + 1;
+	assert_true(ew_container_parse(at_page_end(names, len), len, &c));
+	assert_string_equal(c.id, id_a);
+	assert_string_equal(c.runtime, "cri-o");
+	len = snprintf(names, sizeof(names), "system.slice:docker:%s", id_b) + 1;
+	assert_true(ew_container_parse(at_page_end(names, len), len, &c));
+	assert_string_equal(c.id, id_b);
+	assert_string_equal(c.runtime, "docker");
+	/* The id is the whole tail. */
+	len = snprintf(names, sizeof(names), "system.slice:docker:%s.scope",
+		       id_b) + 1;
+	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+}
+
+/* Docker names its scope after the id: a result holds all 64 digits. */
+static void test_id_terminated(void **state)
+{
+	char names[NAMES_BUF];
+	struct ew_container c;
+	size_t len;
+
+	memset(&c, 'z', sizeof(c));
+	len = snprintf(names, sizeof(names), "docker-%s.scope", id_a) + 1;
+	assert_true(ew_container_parse(names, len, &c));
+	assert_int_equal(strlen(c.id), EW_CONTAINER_ID_LEN);
+	assert_string_equal(c.id, id_a);
+}
+
+static size_t docker_names(char *out, size_t n)
+{
+	char id[EW_CONTAINER_ID_LEN + 1];
+
+	snprintf(id, sizeof(id), "%064zx", n);
+	return snprintf(out, NAMES_BUF, "docker-%s.scope%csystem.slice", id,
+			0) + 1;
+}
+
+static void expect_lookup(struct ew_container_cache *cache, uint64_t cg,
+			  const char *names, size_t len, const char *id,
+			  const char *runtime)
+{
+	const struct ew_container *c = ew_container_lookup(cache, cg, names, len);
+
+	assert_non_null(c);
+	assert_string_equal(c->id, id);
+	if (runtime) {
+		assert_non_null(c->runtime);
+		assert_string_equal(c->runtime, runtime);
+	} else {
+		assert_null(c->runtime);
+	}
+}
+
+static void test_cache_same(void **state)
+{
+	struct ew_container_cache *cache = ew_container_cache_new();
+	char names[NAMES_BUF];
+	size_t len;
+	int i;
+
+	assert_non_null(cache);
+	len = snprintf(names, sizeof(names), "libpod-%s.scope%cmachine.slice",
+		       id_b, 0) + 1;
+	for (i = 0; i < 3; i++)
+		expect_lookup(cache, 77, names, len, id_b, "podman");
+	/* The caller's buffer can change after the call. */
+	memset(names, 0, sizeof(names));
+	len = snprintf(names, sizeof(names), "libpod-%s.scope%cmachine.slice",
+		       id_b, 0) + 1;
+	expect_lookup(cache, 77, names, len, id_b, "podman");
+	expect_lookup(cache, 78, "", 0, "", NULL);
+	expect_lookup(cache, 78, "", 0, "", NULL);
+	ew_container_cache_free(cache);
+}
+
+/* On a v1-only host every task has the same v2 cgroup id: only the names
+ * tell the cgroups apart. */
+static void test_cache_same_id_other_names(void **state)
+{
+	struct ew_container_cache *cache = ew_container_cache_new();
+	char docker[NAMES_BUF], podman[NAMES_BUF];
+	static const char host[] = "ssh.service\0system.slice";
+	size_t dl, pl;
+
+	assert_non_null(cache);
+	dl = snprintf(docker, sizeof(docker), "%s%cdocker", id_a, 0) + 1;
+	pl = snprintf(podman, sizeof(podman), "libpod-%s", id_b) + 1;
+	expect_lookup(cache, 1, docker, dl, id_a, "docker");
+	expect_lookup(cache, 1, host, sizeof(host), "", NULL);
+	expect_lookup(cache, 1, docker, dl, id_a, "docker");
+	expect_lookup(cache, 1, podman, pl, id_b, "podman");
+	expect_lookup(cache, 1, host, sizeof(host), "", NULL);
+	expect_lookup(cache, 1, podman, pl, id_b, "podman");
+	/* A prefix of cached names is other names. */
+	expect_lookup(cache, 1, docker, EW_CONTAINER_ID_LEN + 1, "", NULL);
+	expect_lookup(cache, 1, docker, dl, id_a, "docker");
+	ew_container_cache_free(cache);
+}
+
+static void test_cache_many(void **state)
+{
+	struct ew_container_cache *cache = ew_container_cache_new();
+	char names[NAMES_BUF], id[EW_CONTAINER_ID_LEN + 1];
+	size_t i, len;
+	int pass;
+
+	assert_non_null(cache);
+	for (pass = 0; pass < 3; pass++) {
+		for (i = 0; i < 1000; i++) {
+			/* Second pass backwards, third in a stride. */
+			size_t n = pass == 1 ? 999 - i : pass == 2 ? (i * 7) % 1000 : i;
+
+			len = docker_names(names, n);
+			snprintf(id, sizeof(id), "%064zx", n);
+			expect_lookup(cache, 1000 + n, names, len, id, "docker");
+			/* Host cgroups in between. */
+			len = snprintf(names, sizeof(names), "session-%zu.scope", n) + 1;
+			expect_lookup(cache, 5000 + n, names, len, "", NULL);
+		}
+	}
+	/* The same, all with cgroup id 1. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < 600; i++) {
+			size_t n = pass ? 599 - i : i;
+
+			len = docker_names(names, n);
+			snprintf(id, sizeof(id), "%064zx", n);
+			expect_lookup(cache, 1, names, len, id, "docker");
+		}
+	}
+	ew_container_cache_free(cache);
+}
+
+/* More names than a slot keeps: still the right answer, every time. */
+static void test_cache_long_names(void **state)
+{
+	struct ew_container_cache *cache = ew_container_cache_new();
+	char names[NAMES_BUF], host[NAMES_BUF];
+	size_t len, hl = 0;
+	int i;
+
+	assert_non_null(cache);
+	len = snprintf(names, sizeof(names), "crio-%s.scope", id_a) + 1;
+	for (i = 0; i < 3; i++) {
+		memset(names + len, 'a', 300);
+		names[len + 299] = 0;
+		len += 300;
+		memset(host + hl, 'b', 300);
+		host[hl + 299] = 0;
+		hl += 300;
+	}
+	assert_true(len > 512);
+	for (i = 0; i < 3; i++) {
+		expect_lookup(cache, 9, names, len, id_a, "cri-o");
+		expect_lookup(cache, 9, host, hl, "", NULL);
+	}
+	ew_container_cache_free(cache);
+}
+
+/*
+ * A process in a new PID namespace makes ew_containers_running true.
+ * (False cannot be asserted: this machine may run containers of its own.)
+ */
+static void test_containers_running(void **state)
+{
+	int ready[2], hold[2], status;
+	pid_t pid;
+	char c;
+
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(hold), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		pid_t inner;
+
+		close(ready[0]);
+		close(hold[1]);
+		if (unshare(CLONE_NEWPID))
+			_exit(errno == EPERM || errno == EINVAL ? 77 : 1);
+		inner = fork();
+		if (inner < 0)
+			_exit(1);
+		if (!inner) {
+			/* Pid 1 of the new namespace: wait for the test. */
+			if (write(ready[1], "r", 1) != 1)
+				_exit(1);
+			if (read(hold[0], &c, 1) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		close(ready[1]);
+		close(hold[0]);
+		if (waitpid(inner, &status, 0) != inner)
+			_exit(1);
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+	}
+	close(ready[1]);
+	close(hold[0]);
+	if (read(ready[0], &c, 1) == 1) {
+		bool running = ew_containers_running();
+
+		close(hold[1]);
+		close(ready[0]);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+		assert_true(running);
+		return;
+	}
+	close(hold[1]);
+	close(ready[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		skip();	/* no permission to make a PID namespace */
+	fail_msg("the child in a new PID namespace failed: %d",
+		 WEXITSTATUS(status));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_probe_names),
+		cmocka_unit_test(test_fixtures_containers),
+		cmocka_unit_test(test_fixtures_not_containers),
+		cmocka_unit_test(test_root),
+		cmocka_unit_test(test_len_bounds),
+		cmocka_unit_test(test_truncated_leaf),
+		cmocka_unit_test(test_truncated_ancestor),
+		cmocka_unit_test(test_lookalikes),
+		cmocka_unit_test(test_systemd_path_runtimes),
+		cmocka_unit_test(test_id_terminated),
+		cmocka_unit_test(test_cache_same),
+		cmocka_unit_test(test_cache_same_id_other_names),
+		cmocka_unit_test(test_cache_many),
+		cmocka_unit_test(test_cache_long_names),
+		cmocka_unit_test(test_containers_running),
+	};
+
+	return cmocka_run_group_tests(tests, guard_setup, guard_teardown);
+}
