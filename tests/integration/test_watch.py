@@ -88,6 +88,43 @@ class Watch(unittest.TestCase):
         self.assertRegex(err, r"events printed, 0 lost")
         self.assertEqual(ewtest.our_progs(), [])
 
+    def bad_probe(self, text, *want):
+        with open(self.path, "w") as f:
+            f.write(text)
+        r = subprocess.run([ewtest.EXECWATCH, "--probe", self.path],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=ewtest.WAIT)
+        err = r.stderr.decode()
+        self.assertEqual(r.returncode, 1, err)
+        for w in want:
+            self.assertIn(w, err)
+        last = err.strip().split("\n")[-1]
+        self.assertTrue(last.startswith("execwatch: ") and "hint: " in last, last)
+        self.assertEqual(ewtest.our_progs(), [])
+        return err
+
+    def with_exit_body(self, body):
+        """The shipped probe with on_exit's body replaced."""
+        start = self.text.index("static __always_inline int on_exit(")
+        brace = self.text.index("{", start)
+        end = self.text.index("\n}\n", brace)
+        return self.text[:brace + 1] + body + self.text[end:]
+
+    def test_bad_probes_fail_clearly_and_leave_nothing(self):
+        self.bad_probe("", "is empty")
+        self.bad_probe("\x7fELF\x00\x00binary", "is not C source")
+        self.bad_probe("int main(void) { return 0 }\n", "%s:1:" % self.path,
+                       "failed to compile")
+        self.bad_probe('#include "no-such-header.h"\n' + self.text,
+                       "%s:1:" % self.path, "no-such-header.h", "failed to compile")
+        self.bad_probe(self.with_exit_body(
+            "\n\tvolatile int i = 0;\n\tfor (;;)\n\t\ti++;\n\treturn 0;"),
+            "verifier rejected")
+        self.bad_probe(self.with_exit_body(
+            "\n\tu64 task = bpf_get_current_task();\n"
+            "\treturn *(volatile u32 *)(task + EW_OFF_TASK_TGID);"),
+            "verifier rejected")
+
     def test_watch_needs_probe(self):
         r = subprocess.run([ewtest.EXECWATCH, "--watch"], stderr=subprocess.PIPE)
         self.assertEqual(r.returncode, 2)
