@@ -157,7 +157,8 @@ int main(int argc, char **argv)
 	case EW_PARSE_OK:
 		break;
 	}
-	env.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	/* Colour only on a terminal, and never where NO_COLOR is set. */
+	env.color = !env.output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	if (env.shells && !*env.shells) {
 		fprintf(stderr, "execwatch: --shells needs at least one name\n");
 		return 2;

@@ -30,10 +30,12 @@ enum {
 	OPT_ALERTS_ONLY,
 	OPT_ALERT,
 	OPT_WATCH,
+	OPT_OUTPUT,
 };
 
 static const struct option long_opts[] = {
 	{ "output-format", required_argument, NULL, 'o' },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "time", no_argument, NULL, 'T' },
 	{ "print-uid", no_argument, NULL, 'U' },
 	{ "quote", no_argument, NULL, 'q' },
@@ -76,6 +78,8 @@ void ew_usage(FILE *f)
 "\n"
 "Output:\n"
 "  -o, --output-format FMT  table (default) or json (JSON Lines, one per exec)\n"
+"      --output FILE        append events to FILE instead of standard output;\n"
+"                           SIGHUP reopens it (for logrotate)\n"
 "  -T, --time               add a wall-clock TIME column\n"
 "  -U, --print-uid          add a UID column\n"
 "  -q, --quote              quote arguments that contain spaces or quotes\n"
@@ -257,6 +261,11 @@ enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
 			break;
 		case OPT_PROBE: env->probe = optarg; break;
 		case OPT_WATCH: env->watch = true; break;
+		case OPT_OUTPUT:
+			if (!*optarg)
+				return bad(err, "--output", optarg, "a file name");
+			env->output = optarg;
+			break;
 		case OPT_PRINT_SOURCE: env->print_source = true; break;
 		case OPT_SELFTEST: env->selftest = true; break;
 		case 'C': env->show_container = true; break;

@@ -16,6 +16,7 @@ enum ew_format { EW_FMT_TABLE, EW_FMT_JSON };
 
 struct env {
 	enum ew_format format;
+	const char *output;	/* --output FILE, NULL: standard output */
 	bool wall_time;		/* -T */
 	bool print_uid;		/* -U */
 	bool quote;		/* -q */

@@ -18,7 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,6 +67,8 @@ struct tracer {
 	char pin[64];
 	uint64_t reload_at;	/* debounced save; 0: none pending */
 	uint64_t reload_start_ns;
+	int out_fd;		/* standard output, or --output FILE */
+	bool reopen;		/* SIGHUP with --output: a new file after this flush */
 	bool stop;
 	bool failed;
 };
@@ -178,7 +183,7 @@ static int flush_out(struct tracer *t)
 	size_t off = 0;
 
 	while (off < t->out.len) {
-		ssize_t n = write(STDOUT_FILENO, t->out.p + off, t->out.len - off);
+		ssize_t n = write(t->out_fd, t->out.p + off, t->out.len - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -199,6 +204,38 @@ static int flush_out(struct tracer *t)
 
 /* From now on entries stage for generation g only; older generations
  * finish what they staged and report nothing new. */
+/* O_APPEND and whole-buffer writes: lines from two writers never interleave. */
+static int open_output(struct tracer *t)
+{
+	struct stat st;
+	int fd = open(t->env->output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+		      0640);
+
+	if (fd < 0) {
+		fprintf(stderr, "execwatch: cannot open %s: %s; hint: check the directory exists and is writable\n",
+			t->env->output, strerror(errno));
+		return -1;
+	}
+	if (t->out_fd >= 0 && t->out_fd != STDOUT_FILENO)
+		close(t->out_fd);
+	t->out_fd = fd;
+	/* A new (rotated) file starts with the table's header. */
+	if (t->env->format == EW_FMT_TABLE && !t->hooks &&
+	    fstat(fd, &st) == 0 && st.st_size == 0)
+		ew_table_header(&t->out, t->env);
+	return 0;
+}
+
+/* Everything printed so far went to the old file; then the new one. */
+static void reopen_output(struct tracer *t)
+{
+	t->reopen = false;
+	if (open_output(t))
+		t->failed = t->stop = true;
+	else if (t->env->verbose)
+		fprintf(stderr, "execwatch: reopened %s\n", t->env->output);
+}
+
 static int arm(struct gen *g, const struct env *env)
 {
 	const struct ew_map *ctl = ew_probe_map(&g->probe, "ctl");
@@ -426,7 +463,11 @@ static void loop(struct tracer *t, int sigfd, uint64_t deadline)
 
 			switch (got[i].data.u64) {
 			case TAG_SIGNAL:
-				if (read(sigfd, &si, sizeof(si)) > 0)
+				if (read(sigfd, &si, sizeof(si)) != sizeof(si))
+					break;
+				if (si.ssi_signo == SIGHUP && t->env->output)
+					t->reopen = true;
+				else
 					ending = true;
 				break;
 			case TAG_WATCH:
@@ -452,6 +493,8 @@ static void loop(struct tracer *t, int sigfd, uint64_t deadline)
 		horizon = ending ? UINT64_MAX : now - t->env->reorder_ms * MSEC;
 		release(t, horizon);
 		flush_out(t);
+		if (t->reopen && !ending)
+			reopen_output(t);
 		if (ending)
 			t->stop = true;
 	}
@@ -492,6 +535,8 @@ static void teardown(struct tracer *t)
 	ew_watch_close(&t->watch);
 	if (t->ep >= 0)
 		close(t->ep);
+	if (t->out_fd > STDOUT_FILENO)
+		close(t->out_fd);
 	ew_reorder_free(&t->ro);
 	ew_buf_free(&t->out);
 	ew_container_cache_free(t->containers);
@@ -503,7 +548,7 @@ int ew_trace(const struct env *env, struct ew_probe *probe,
 	     const struct ew_trace_hooks *hooks, struct ew_trace_stats *st)
 {
 	struct tracer t = { .view = *env, .filters = filters, .st = st,
-			    .hooks = hooks, .ep = -1 };
+			    .hooks = hooks, .ep = -1, .out_fd = STDOUT_FILENO };
 	uint64_t deadline = 0;
 
 	t.env = &t.view;
@@ -520,7 +565,7 @@ int ew_trace(const struct env *env, struct ew_probe *probe,
 		teardown(&t);
 		return 1;
 	}
-	if (setup(&t, probe, sigfd)) {
+	if ((env->output && !hooks && open_output(&t)) || setup(&t, probe, sigfd)) {
 		teardown(&t);
 		return 1;
 	}
@@ -532,10 +577,9 @@ int ew_trace(const struct env *env, struct ew_probe *probe,
 		t.failed = hooks->armed(hooks->ctx) != 0;
 		t.stop = t.failed;
 	} else {
-		if (env->format == EW_FMT_TABLE) {
+		if (env->format == EW_FMT_TABLE && !env->output)
 			ew_table_header(&t.out, t.env);
-			flush_out(&t);
-		}
+		flush_out(&t);
 		fprintf(stderr, "Tracing execve via %ss%s... Ctrl-C to end.\n",
 			t.cur->probe.mechanism,
 			env->watch ? ", reloading the probe when it is saved" : "");
