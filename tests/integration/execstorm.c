@@ -2,9 +2,10 @@
 /*
  * execstorm: an exec load with a known ground truth. K workers each run
  * N fork + execv of PATH with the arguments "TAG <worker> <i>", as fast as
- * the machine allows, then it prints the count and the rate.
+ * the machine allows (or at RATE execs per second in all), then it prints
+ * the count and the rate achieved.
  *
- *   execstorm [-w WORKERS] [-n PER_WORKER] [-t TAG] [PATH]
+ *   execstorm [-w WORKERS] [-n PER_WORKER] [-r RATE] [-t TAG] [PATH]
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -13,13 +14,33 @@
 #include <time.h>
 #include <unistd.h>
 
-static int run_worker(int w, long n, const char *path, const char *tag)
+/* Paced: exec i of a worker starts at i / rate seconds, absolute. */
+static void pace(const struct timespec *t0, long i, double rate)
+{
+	double at = i / rate;
+	struct timespec due = { .tv_sec = t0->tv_sec + (time_t)at,
+				.tv_nsec = t0->tv_nsec + (long)((at - (time_t)at) * 1e9) };
+
+	if (due.tv_nsec >= 1000000000L) {
+		due.tv_sec++;
+		due.tv_nsec -= 1000000000L;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL))
+		;
+}
+
+static int run_worker(int w, long n, double rate, const char *path,
+		      const char *tag)
 {
 	char ws[16], is[24];
+	struct timespec t0;
 	long i;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	snprintf(ws, sizeof(ws), "%d", w);
 	for (i = 0; i < n; i++) {
+		if (rate > 0)
+			pace(&t0, i, rate);
 		char *argv[] = { (char *)path, (char *)tag, ws, is, NULL };
 		pid_t pid;
 		int status;
@@ -43,17 +64,19 @@ int main(int argc, char **argv)
 {
 	const char *tag = "storm", *path = "/bin/true";
 	long workers = 2, n = 1000;
+	double rate = 0;
 	struct timespec t0, t1;
 	int c, w, failed = 0;
 	double secs;
 
-	while ((c = getopt(argc, argv, "w:n:t:")) != -1) {
+	while ((c = getopt(argc, argv, "w:n:r:t:")) != -1) {
 		switch (c) {
 		case 'w': workers = atol(optarg); break;
+		case 'r': rate = atof(optarg); break;
 		case 'n': n = atol(optarg); break;
 		case 't': tag = optarg; break;
 		default:
-			fprintf(stderr, "usage: execstorm [-w WORKERS] [-n PER_WORKER] [-t TAG] [PATH]\n");
+			fprintf(stderr, "usage: execstorm [-w WORKERS] [-n PER_WORKER] [-r RATE] [-t TAG] [PATH]\n");
 			return 2;
 		}
 	}
@@ -64,7 +87,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (w = 0; w < workers; w++) {
 		if (fork() == 0)
-			_exit(run_worker(w, n, path, tag));
+			_exit(run_worker(w, n, rate / workers, path, tag));
 	}
 	for (w = 0; w < workers; w++) {
 		int status;
