@@ -31,6 +31,13 @@
 #define EW_F_TTY		(1U << 7)	/* has a controlling terminal */
 #define EW_F_NS_KNOWN		(1U << 8)	/* cgroup_id..ns_pid are filled in */
 
+/* drops[cause] (a per-CPU array in the probe): events lost before they
+ * could be sent. A loss after the sequence number is taken shows as a gap. */
+#define EW_DROP_STAGE_FULL	0	/* no room to stage an exec at entry */
+#define EW_DROP_NO_SCRATCH	1	/* no staging buffer for the sample */
+#define EW_DROP_SUBMIT		2	/* the perf buffer refused the sample (full) */
+#define EW_DROP_CAUSES		3
+
 struct ew_event {
 	__u64 ts_ns;		/* bpf_ktime_get_ns() at syscall return */
 	__u64 enter_ns;		/* bpf_ktime_get_ns() at syscall entry */

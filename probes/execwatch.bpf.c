@@ -61,8 +61,10 @@ struct ew_scratch {
 };
 
 BPF_PERF_OUTPUT(events);
-/* Keyed by task_struct address: a non-leader thread's exec changes its tid. */
-BPF_TABLE("lru_hash", u64, struct ew_stage, stage, 10240);
+/* Keyed by task_struct address: a non-leader thread's exec changes its tid.
+ * A plain hash, not LRU: a full map is counted, never silently evicted. */
+BPF_HASH(stage, u64, struct ew_stage, 16384);
+BPF_PERCPU_ARRAY(drops, u64, EW_DROP_CAUSES);
 /* Too large for a per-CPU map value: one slot per CPU, indexed by CPU id. */
 BPF_ARRAY(scratch, struct ew_scratch, EW_NR_CPUS);
 BPF_PERCPU_ARRAY(seqs, u64, 1);
@@ -77,6 +79,14 @@ BPF_TABLE_PINNED("array", u32, u64, ctl, 1, EW_CTL_PIN);
 #else
 BPF_ARRAY(ctl, u64, 1);
 #endif
+
+static __always_inline void count_drop(u32 cause)
+{
+	u64 *n = drops.lookup(&cause);
+
+	if (n)
+		*n += 1;
+}
 
 static __always_inline u64 read_kernel_u64(const void *base, u64 off)
 {
@@ -193,7 +203,8 @@ static __always_inline int on_enter(const char *filename,
 	s.argv = argv;
 	s.tid = (u32)bpf_get_current_pid_tgid();
 	s.flags = flags;
-	stage.update(&task, &s);
+	if (stage.update(&task, &s))
+		count_drop(EW_DROP_STAGE_FULL);
 	return 0;
 }
 
@@ -338,8 +349,10 @@ static __always_inline int on_exit(void *ctx, long ret)
 	u64 *seq = seqs.lookup(&zero);
 	struct ew_scratch *sc = scratch.lookup(&cpu);
 
-	if (!seq || !sc)
+	if (!seq || !sc) {
+		count_drop(EW_DROP_NO_SCRATCH);
 		return 0;
+	}
 	*seq += 1;
 
 	sc->e.ts_ns = bpf_ktime_get_ns();
@@ -366,7 +379,9 @@ static __always_inline int on_exit(void *ctx, long ret)
 		used = read_new_image(sc, task, cg);
 	else
 		used = read_old_args(sc, &st, cg);
-	events.perf_submit(ctx, sc, sizeof(struct ew_event) + (used & (EW_DATA_SIZE - 1)));
+	if (events.perf_submit(ctx, sc, sizeof(struct ew_event) +
+			       (used & (EW_DATA_SIZE - 1))))
+		count_drop(EW_DROP_SUBMIT);
 	return 0;
 }
 

@@ -48,7 +48,7 @@ static int check_privileges(void)
 	if (has_cap(d, CAP_SYS_ADMIN) ||
 	    (has_cap(d, CAP_BPF) && has_cap(d, CAP_PERFMON)))
 		return 0;
-	fprintf(stderr, "execwatch: tracing needs root, or CAP_BPF and CAP_PERFMON; hint: run it with sudo\n");
+	fprintf(stderr, "execwatch: tracing needs root, or CAP_BPF and CAP_PERFMON (this process has neither); hint: run it with sudo\n");
 	return -1;
 }
 
@@ -91,15 +91,18 @@ static void print_fds(const struct ew_probe *p)
 	fputc('\n', stderr);
 }
 
+/* Every loss by cause; the total is what no output line will show. */
 static void print_summary(const struct ew_trace_stats *st)
 {
-	uint64_t lost = st->lost > st->lost_perf ? st->lost : st->lost_perf;
+	uint64_t gaps = st->lost > st->lost_perf ? st->lost : st->lost_perf;
+	uint64_t lost = gaps + st->drops[0] + st->drops[1];
 
 	fprintf(stderr, "execwatch: %llu events printed, %llu lost",
 		(unsigned long long)st->printed, (unsigned long long)lost);
-	if (st->lost_perf)
-		fprintf(stderr, " (%llu in a full perf buffer)",
-			(unsigned long long)st->lost_perf);
+	if (lost)
+		fprintf(stderr, " (perf buffer full: %llu, staging map full: %llu, no staging buffer: %llu)",
+			(unsigned long long)gaps, (unsigned long long)st->drops[0],
+			(unsigned long long)st->drops[1]);
 	if (st->malformed)
 		fprintf(stderr, ", %llu malformed", (unsigned long long)st->malformed);
 	fputc('\n', stderr);
@@ -141,7 +144,7 @@ int main(int argc, char **argv)
 	struct ew_cflags cf;
 	struct ew_probe probe;
 	struct ew_trace_stats st = { 0 };
-	const char *flags[EW_MAX_OPT_FLAGS];
+	const char *flags[EW_MAX_OPT_FLAGS + 1];
 	char err[PATH_MAX + 256], hint[256];
 	int sigfd, i, rc, status = 0;
 
@@ -191,13 +194,15 @@ int main(int argc, char **argv)
 	ew_probe_cflags(&env, 1, &cf);
 	for (i = 0; i < cf.n; i++)
 		flags[i] = cf.flag[i];
+	if (*src.include)
+		flags[i++] = src.include;
 	rc = ew_helper_load(&(struct ew_helper_req){
 				    .source = src.text,
 				    .name = src.name,
 				    .attach = env.attach,
 				    .event_h = ew_builtin_event_h,
 				    .cflags = flags,
-				    .ncflags = cf.n,
+				    .ncflags = i,
 				    .verbose = env.verbose,
 				    .dry_run = env.print_source,
 			    }, sigfd, &probe);

@@ -13,7 +13,7 @@
 bool ew_map_is_internal(const char *name)
 {
 	static const char *const names[] = { "events", "stage", "scratch",
-					     "seqs", "ctl", NULL };
+					     "seqs", "ctl", "drops", NULL };
 	int i;
 
 	for (i = 0; names[i]; i++)

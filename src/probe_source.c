@@ -78,7 +78,20 @@ int ew_probe_source_load(const char *path, struct ew_probe_src *src,
 		return 0;
 	}
 	snprintf(src->name, sizeof(src->name), "%s", path);
-	return read_file(path, &src->text, err, errlen, hint, hintlen);
+	if (read_file(path, &src->text, err, errlen, hint, hintlen))
+		return -1;
+	/* The probe's own headers, next to it, can be included too. */
+	{
+		char dir[PATH_MAX];
+		const char *slash;
+
+		if (!realpath(path, dir))
+			snprintf(dir, sizeof(dir), ".");
+		slash = strrchr(dir, '/');
+		snprintf(src->include, sizeof(src->include), "-I%.*s",
+			 slash && slash != dir ? (int)(slash - dir) : 1, dir);
+	}
+	return 0;
 }
 
 void ew_probe_source_free(struct ew_probe_src *src)

@@ -19,6 +19,7 @@ extern const char ew_builtin_event_h[];
 struct ew_probe_src {
 	char *text;
 	char name[PATH_MAX];	/* what diagnostics call the file */
+	char include[PATH_MAX + 3];	/* "-I<the file's directory>", "" if built in */
 	bool builtin;
 };
 

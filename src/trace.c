@@ -306,12 +306,42 @@ fail:
 	return NULL;
 }
 
+/*
+ * The probe's drops map, summed over CPUs, added to the totals; and the
+ * sequence numbers it gave out after the last sample read: events lost at
+ * the very end leave no gap before a later one.
+ */
+static void collect_drops(struct gen *g)
+{
+	const struct ew_map *m = ew_probe_map(&g->probe, "drops");
+	const struct ew_map *seqs = ew_probe_map(&g->probe, "seqs");
+	__u64 vals[g->t->ncpus];
+	__u32 k = 0;
+	int c;
+
+	if (seqs && seqs->type == BPF_MAP_TYPE_PERCPU_ARRAY && seqs->value_size == 8 &&
+	    !bpf_map_lookup_elem(seqs->fd, &k, vals)) {
+		for (c = 0; c < g->t->ncpus; c++)
+			if (vals[c] > g->last_seq[c])
+				g->t->st->lost += vals[c] - g->last_seq[c];
+	}
+	if (!m || m->type != BPF_MAP_TYPE_PERCPU_ARRAY || m->value_size != 8)
+		return;
+	for (k = 0; k < 3 && k < m->max_entries; k++) {
+		if (bpf_map_lookup_elem(m->fd, &k, vals))
+			continue;
+		for (c = 0; c < g->t->ncpus; c++)
+			g->t->st->drops[k] += vals[c];
+	}
+}
+
 /* Whatever it still holds is read first: nothing it reported is lost. */
 static void gen_close(struct gen *g)
 {
 	if (!g)
 		return;
 	perf_buffer__consume(g->pb);
+	collect_drops(g);
 	perf_buffer__free(g->pb);
 	ew_probe_close(&g->probe);
 	free(g->last_seq);
@@ -361,7 +391,7 @@ static void start_reload(struct tracer *t)
 	const struct ew_map *ctl = ew_probe_map(&t->cur->probe, "ctl");
 	struct ew_probe_src src;
 	struct ew_cflags cf;
-	const char *flags[EW_MAX_OPT_FLAGS + 1];
+	const char *flags[EW_MAX_OPT_FLAGS + 2];
 	char err[PATH_MAX + 256], hint[256], pin_flag[96];
 	int i, rc;
 
@@ -375,6 +405,8 @@ static void start_reload(struct tracer *t)
 	ew_probe_cflags(t->env, t->cur->num + 1, &cf);
 	for (i = 0; i < cf.n; i++)
 		flags[i] = cf.flag[i];
+	if (*src.include)
+		flags[i++] = src.include;
 	if (ctl && (rc = ew_pin_ctl(ctl->fd, t->pin, sizeof(t->pin)))) {
 		fprintf(stderr, "execwatch: cannot pin the ctl map for the swap (%s); still tracing with generation %u\n",
 			strerror(-rc), t->cur->num);

@@ -11,8 +11,9 @@
 
 struct ew_trace_stats {
 	uint64_t printed;
-	uint64_t lost;		/* sequence gaps: every cause */
-	uint64_t lost_perf;	/* of which the perf buffer reported */
+	uint64_t lost;		/* sequence gaps: lost after the probe numbered them */
+	uint64_t lost_perf;	/* lost records the perf buffer reported */
+	uint64_t drops[3];	/* the probe's own count, by EW_DROP_* cause */
 	uint64_t malformed;
 };
 

@@ -174,16 +174,27 @@ static int check_headers(void)
 }
 
 /* BCC reads tracepoint formats and ids from tracefs; mount it if needed. */
-static void ensure_tracefs(void)
+static int ensure_tracefs(void)
 {
-	if (access("/sys/kernel/tracing/events", F_OK) == 0 ||
-	    access("/sys/kernel/debug/tracing/events", F_OK) == 0)
-		return;
+	static const char *const dirs[] = { "/sys/kernel/tracing/events",
+					     "/sys/kernel/debug/tracing/events" };
+	int i, err = ENOENT;
+
+	for (i = 0; i < 2; i++) {
+		if (access(dirs[i], R_OK | X_OK) == 0)
+			return 0;
+		if (errno == EACCES)
+			err = EACCES;
+	}
+	if (err == EACCES)
+		return fail("cannot read tracefs (/sys/kernel/tracing): permission denied",
+			    "without root, tracing also needs read access to tracefs; run it with sudo, or mount tracefs with a gid or mode that lets this user read it");
 	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0)
 		say(EW_MSG_INFO, "tracefs: mounted on /sys/kernel/tracing");
 	else
 		say(EW_MSG_WARN, "tracefs is not mounted and mounting it failed (%s): try mount -t tracefs nodev /sys/kernel/tracing",
 		    strerror(errno));
+	return 0;
 }
 
 static int resolve_specs(struct request *rq, const struct btf *btf,
@@ -390,6 +401,10 @@ static int compile_and_attach(struct request *rq, struct ew_attach_plan *plan)
 	if (capture_start(&cap))
 		return 1 + fail("cannot capture compiler output", NULL);
 	marked = ew_mark_lines(rq->source, rq->name);
+	/* BCC puts the current directory first on the include path: ours, so
+	 * that no event.h lying where execwatch was started gets in the way. */
+	if (chdir(dir))
+		return 1 + fail("cannot enter the probe's header directory", NULL);
 	t0 = now_ms();
 	mod = marked ? bpf_module_create_c_from_string(marked, 0,
 						       (const char **)rq->cflags,
@@ -443,9 +458,8 @@ int main(void)
 		fprintf(stderr, "execwatch-compile: bad request; this program is started by execwatch\n");
 		return 2;
 	}
-	if (check_headers())
+	if (check_headers() || ensure_tracefs())
 		goto done;
-	ensure_tracefs();
 	if (add_btf_offsets(&rq))
 		goto done;
 	if (ew_plan_attach(rq.attach, &plan)) {
