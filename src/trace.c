@@ -40,6 +40,7 @@ struct gen {
 	struct ew_probe probe;
 	struct perf_buffer *pb;
 	uint64_t *last_seq;	/* per CPU: the probe's sequence numbers */
+	uint64_t *numbered;	/* per CPU: the probe's counter a second ago */
 	uint64_t retire_at;	/* 0 while live */
 };
 
@@ -59,6 +60,7 @@ struct tracer {
 	int ncpus;
 	int ep;
 	uint64_t last_warn_ns;
+	uint64_t last_silence_check;
 	struct gen *cur, *old;
 	/* --watch */
 	struct ew_watch watch;
@@ -267,7 +269,10 @@ static struct gen *gen_open(struct tracer *t, struct ew_probe *probe,
 	struct gen *g = calloc(1, sizeof(*g));
 	const struct ew_map *ev;
 
-	if (!g || !(g->last_seq = calloc(t->ncpus, sizeof(*g->last_seq)))) {
+	if (!g || !(g->last_seq = calloc(t->ncpus, sizeof(*g->last_seq))) ||
+	    !(g->numbered = calloc(t->ncpus, sizeof(*g->numbered)))) {
+		if (g)
+			free(g->last_seq);
 		free(g);
 		fprintf(stderr, "execwatch: out of memory\n");
 		return NULL;
@@ -302,6 +307,7 @@ fail:
 	perf_buffer__free(g->pb);
 	ew_probe_close(&g->probe);
 	free(g->last_seq);
+	free(g->numbered);
 	free(g);
 	return NULL;
 }
@@ -345,7 +351,32 @@ static void gen_close(struct gen *g)
 	perf_buffer__free(g->pb);
 	ew_probe_close(&g->probe);
 	free(g->last_seq);
+	free(g->numbered);
 	free(g);
+}
+
+/*
+ * Losses at the end of a burst leave no gap until a later event: once a
+ * second, events the probe numbered a second ago and that never arrived
+ * are reported as lost (and counted once, at exit or at the next gap).
+ */
+static void check_silence(struct gen *g)
+{
+	const struct ew_map *seqs = ew_probe_map(&g->probe, "seqs");
+	__u64 vals[g->t->ncpus], missing = 0;
+	__u32 k = 0;
+	int c;
+
+	if (!seqs || seqs->type != BPF_MAP_TYPE_PERCPU_ARRAY || seqs->value_size != 8 ||
+	    bpf_map_lookup_elem(seqs->fd, &k, vals))
+		return;
+	for (c = 0; c < g->t->ncpus; c++) {
+		if (g->numbered[c] > g->last_seq[c])
+			missing += g->numbered[c] - g->last_seq[c];
+		g->numbered[c] = vals[c];
+	}
+	if (missing)
+		warn_lost(g->t, missing, "perf buffer full");
 }
 
 /* An old generation is done once no exec it staged is still in flight. */
@@ -514,6 +545,10 @@ static void loop(struct tracer *t, int sigfd, uint64_t deadline)
 		/* Drain everything first: events seen before a stop are printed. */
 		consume_all(t);
 		now = clock_ns(CLOCK_MONOTONIC);
+		if (now - t->last_silence_check >= NSEC) {
+			t->last_silence_check = now;
+			check_silence(t->cur);
+		}
 		if (t->old && gen_finished(t->old, now)) {
 			gen_close(t->old);
 			t->old = NULL;
