@@ -14,7 +14,7 @@ packages=(
 	python3 bpftool util-linux		# integration tests: harness, prog checks, setpriv
 	podman runc busybox-static		# container tests: real containers, no registry
 	qemu-system-x86 cpio kmod		# the kprobe path in a Debian kernel under qemu
-	logrotate python3-yaml dpkg-dev		# toolbox tests: rotation, deploy files, the .deb
+	logrotate python3-yaml dpkg-dev bash-completion	# toolbox tests: rotation, deploy files, the .deb, Tab
 )
 
 missing=()
