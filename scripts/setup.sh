@@ -11,7 +11,7 @@ packages=(
 	build-essential cmake pkg-config	# the build
 	libbpfcc-dev libbpf-dev			# BCC (helper only) and libbpf (tracer)
 	libcmocka-dev				# unit tests
-	python3 bpftool util-linux		# integration tests: harness, prog checks, setpriv
+	python3 bpftool util-linux valgrind	# integration tests: harness, prog checks, setpriv, memcheck
 	podman runc busybox-static		# container tests: real containers, no registry
 	qemu-system-x86 cpio kmod		# the kprobe path in a Debian kernel under qemu
 	logrotate python3-yaml dpkg-dev bash-completion	# toolbox tests: rotation, deploy files, the .deb, Tab

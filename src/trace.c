@@ -325,6 +325,8 @@ static void collect_drops(struct gen *g)
 	__u32 k = 0;
 	int c;
 
+	/* Zeroed: the kernel fills it, but tools like valgrind cannot tell. */
+	memset(vals, 0, sizeof(vals));
 	if (seqs && seqs->type == BPF_MAP_TYPE_PERCPU_ARRAY && seqs->value_size == 8 &&
 	    !bpf_map_lookup_elem(seqs->fd, &k, vals)) {
 		for (c = 0; c < g->t->ncpus; c++)
@@ -334,6 +336,7 @@ static void collect_drops(struct gen *g)
 	if (!m || m->type != BPF_MAP_TYPE_PERCPU_ARRAY || m->value_size != 8)
 		return;
 	for (k = 0; k < 3 && k < m->max_entries; k++) {
+		memset(vals, 0, sizeof(vals));
 		if (bpf_map_lookup_elem(m->fd, &k, vals))
 			continue;
 		for (c = 0; c < g->t->ncpus; c++)
@@ -367,6 +370,7 @@ static void check_silence(struct gen *g)
 	__u32 k = 0;
 	int c;
 
+	memset(vals, 0, sizeof(vals));
 	if (!seqs || seqs->type != BPF_MAP_TYPE_PERCPU_ARRAY || seqs->value_size != 8 ||
 	    bpf_map_lookup_elem(seqs->fd, &k, vals))
 		return;
