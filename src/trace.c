@@ -505,6 +505,26 @@ static void finish_reload(struct tracer *t)
 		(clock_ns(CLOCK_MONOTONIC) - t->reload_start_ns) / 1e6);
 }
 
+/* A replaced generation's own maps (counts, histograms) are printed as it
+ * goes, so that what it gathered before the save is not lost. */
+static void retire(struct tracer *t)
+{
+	struct ew_buf maps = { 0 };
+
+	perf_buffer__consume(t->old->pb);
+	ew_map_dump_all(&maps, &t->old->probe, t->ncpus,
+			t->env->format == EW_FMT_JSON);
+	if (maps.len && !t->hooks) {
+		if (t->env->format != EW_FMT_JSON)
+			ew_buf_printf(&t->out, "maps of generation %u, replaced:\n",
+				      t->old->num);
+		ew_buf_put(&t->out, maps.p, maps.len);
+	}
+	ew_buf_free(&maps);
+	gen_close(t->old);
+	t->old = NULL;
+}
+
 static void consume_all(struct tracer *t)
 {
 	perf_buffer__consume(t->cur->pb);
@@ -554,8 +574,7 @@ static void loop(struct tracer *t, int sigfd, uint64_t deadline)
 			check_silence(t->cur);
 		}
 		if (t->old && gen_finished(t->old, now)) {
-			gen_close(t->old);
-			t->old = NULL;
+			retire(t);
 		}
 		if (t->reload_at && now >= t->reload_at && !t->job_running)
 			start_reload(t);

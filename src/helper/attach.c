@@ -121,6 +121,91 @@ static int attach_one(int prog, const struct ew_attach_plan *plan, int i)
 				 ev, plan->fn[i / 2], 0, 0);
 }
 
+static bool is_required(const char *name)
+{
+	int m, i;
+
+	for (m = EW_MECH_KPROBE; m <= EW_MECH_TRACEPOINT; m++)
+		for (i = 0; ew_required_programs(m)[i]; i++)
+			if (!strcmp(name, ew_required_programs(m)[i]))
+				return true;
+	return false;
+}
+
+/* One program a probe adds, attached by its BCC name; 0 if the name is not
+ * one of those (a helper or tail-call target is not attached). */
+static int attach_extra(void *mod, const char *name, struct ew_loaded *out,
+			char *err, int errlen)
+{
+	char cat[64], ev[128], evname[160];
+	const char *p, *sep;
+	bool ret = false;
+	int type, fd, pfd;
+
+	if (!strncmp(name, "tracepoint__", 12)) {
+		p = name + 12;
+		sep = strstr(p, "__");
+		if (!sep || sep == p || (size_t)(sep - p) >= sizeof(cat) ||
+		    strlen(sep + 2) >= sizeof(ev))
+			return 0;
+		snprintf(cat, sizeof(cat), "%.*s", (int)(sep - p), p);
+		snprintf(ev, sizeof(ev), "%s", sep + 2);
+		type = BPF_PROG_TYPE_TRACEPOINT;
+	} else if (!strncmp(name, "kprobe__", 8) ||
+		   (ret = !strncmp(name, "kretprobe__", 11))) {
+		snprintf(ev, sizeof(ev), "%s", name + (ret ? 11 : 8));
+		type = BPF_PROG_TYPE_KPROBE;
+	} else {
+		return 0;
+	}
+	if (out->nlinks >= EW_MAX_LINKS) {
+		snprintf(err, errlen, "the probe defines more than %d programs",
+			 EW_MAX_LINKS);
+		return -1;
+	}
+	fd = bcc_func_load(mod, type, name, bpf_function_start(mod, name),
+			   bpf_function_size(mod, name), bpf_module_license(mod),
+			   bpf_module_kern_version(mod), 0, NULL, 0, NULL, -1);
+	if (fd < 0) {
+		snprintf(err, errlen, "the kernel's verifier rejected %s() (%s)",
+			 name, strerror(errno));
+		return -1;
+	}
+	if (type == BPF_PROG_TYPE_TRACEPOINT) {
+		pfd = bpf_attach_tracepoint(fd, cat, ev);
+	} else {
+		snprintf(evname, sizeof(evname), "%s_execwatch_%d_%d", ret ? "r" : "p",
+			 (int)getpid(), out->nlinks);
+		pfd = bpf_attach_kprobe(fd, ret ? BPF_PROBE_RETURN : BPF_PROBE_ENTRY,
+					evname, ev, 0, 0);
+	}
+	close(fd);
+	if (pfd < 0) {
+		snprintf(err, errlen, "cannot attach %s() to %s %s%s%s (%s)", name,
+			 type == BPF_PROG_TYPE_TRACEPOINT ? "tracepoint" : "kernel function",
+			 type == BPF_PROG_TYPE_TRACEPOINT ? cat : "",
+			 type == BPF_PROG_TYPE_TRACEPOINT ? ":" : "", ev,
+			 strerror(errno));
+		return -1;
+	}
+	out->links[out->nlinks++] = pfd;
+	return 0;
+}
+
+static int attach_extras(void *mod, struct ew_loaded *out, char *err, int errlen)
+{
+	size_t i, n = bpf_num_functions(mod);
+
+	for (i = 0; i < n; i++) {
+		const char *name = bpf_function_name(mod, i);
+
+		if (name && !is_required(name) &&
+		    attach_extra(mod, name, out, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
 int ew_load_and_attach(void *mod, const struct ew_attach_plan *plan,
 		       struct ew_loaded *out, char *err, int errlen)
 {
@@ -172,6 +257,10 @@ int ew_load_and_attach(void *mod, const struct ew_attach_plan *plan,
 	}
 	for (i = 0; i < n; i++)
 		close(fds[i]);
+	if (attach_extras(mod, out, err, errlen)) {
+		close_links(out);
+		return -1;
+	}
 	return 0;
 fail:
 	close_links(out);

@@ -21,13 +21,17 @@ int ew_plan_attach(const char *requested, struct ew_attach_plan *plan);
 /* Program names a probe must define for MECH, NULL-terminated. */
 const char *const *ew_required_programs(enum ew_mech mech);
 
+#define EW_MAX_LINKS 32
+
 struct ew_loaded {
-	int links[8];
+	int links[EW_MAX_LINKS];
 	int nlinks;
 };
 
-/* Loads the programs of MOD (a BCC module) and attaches them. On failure
- * returns -1 with a message in err and leaves nothing attached. */
+/* Loads the programs of MOD (a BCC module) and attaches them: the four exec
+ * programs, then any a probe adds under BCC's names (tracepoint__CAT__EVENT,
+ * kprobe__FN, kretprobe__FN). On failure returns -1 with a message in err
+ * and leaves nothing attached. */
 int ew_load_and_attach(void *mod, const struct ew_attach_plan *plan,
 		       struct ew_loaded *out, char *err, int errlen);
 
