@@ -9,6 +9,9 @@
 #include "reload.h"
 #include "reorder.h"
 
+#include <linux/types.h>
+#include "../probes/event.h"
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -312,6 +315,19 @@ fail:
 	return NULL;
 }
 
+/* One u64 per CPU from a per-CPU array of the probe's; -1 if it has none. */
+static int read_percpu(struct gen *g, const char *name, __u32 key, __u64 *vals)
+{
+	const struct ew_map *m = ew_probe_map(&g->probe, name);
+
+	/* Zeroed: the kernel fills it, but tools like valgrind cannot tell. */
+	memset(vals, 0, g->t->ncpus * sizeof(*vals));
+	if (!m || m->type != BPF_MAP_TYPE_PERCPU_ARRAY || m->value_size != 8 ||
+	    key >= m->max_entries)
+		return -1;
+	return bpf_map_lookup_elem(m->fd, &key, vals) ? -1 : 0;
+}
+
 /*
  * The probe's drops map, summed over CPUs, added to the totals; and the
  * sequence numbers it gave out after the last sample read: events lost at
@@ -319,29 +335,18 @@ fail:
  */
 static void collect_drops(struct gen *g)
 {
-	const struct ew_map *m = ew_probe_map(&g->probe, "drops");
-	const struct ew_map *seqs = ew_probe_map(&g->probe, "seqs");
 	__u64 vals[g->t->ncpus];
-	__u32 k = 0;
+	__u32 k;
 	int c;
 
-	/* Zeroed: the kernel fills it, but tools like valgrind cannot tell. */
-	memset(vals, 0, sizeof(vals));
-	if (seqs && seqs->type == BPF_MAP_TYPE_PERCPU_ARRAY && seqs->value_size == 8 &&
-	    !bpf_map_lookup_elem(seqs->fd, &k, vals)) {
+	if (!read_percpu(g, "seqs", 0, vals))
 		for (c = 0; c < g->t->ncpus; c++)
 			if (vals[c] > g->last_seq[c])
 				g->t->st->lost += vals[c] - g->last_seq[c];
-	}
-	if (!m || m->type != BPF_MAP_TYPE_PERCPU_ARRAY || m->value_size != 8)
-		return;
-	for (k = 0; k < 3 && k < m->max_entries; k++) {
-		memset(vals, 0, sizeof(vals));
-		if (bpf_map_lookup_elem(m->fd, &k, vals))
-			continue;
-		for (c = 0; c < g->t->ncpus; c++)
-			g->t->st->drops[k] += vals[c];
-	}
+	for (k = 0; k < EW_DROP_CAUSES; k++)
+		if (!read_percpu(g, "drops", k, vals))
+			for (c = 0; c < g->t->ncpus; c++)
+				g->t->st->drops[k] += vals[c];
 }
 
 /* Whatever it still holds is read first: nothing it reported is lost. */
@@ -365,14 +370,10 @@ static void gen_close(struct gen *g)
  */
 static void check_silence(struct gen *g)
 {
-	const struct ew_map *seqs = ew_probe_map(&g->probe, "seqs");
 	__u64 vals[g->t->ncpus], missing = 0;
-	__u32 k = 0;
 	int c;
 
-	memset(vals, 0, sizeof(vals));
-	if (!seqs || seqs->type != BPF_MAP_TYPE_PERCPU_ARRAY || seqs->value_size != 8 ||
-	    bpf_map_lookup_elem(seqs->fd, &k, vals))
+	if (read_percpu(g, "seqs", 0, vals))
 		return;
 	for (c = 0; c < g->t->ncpus; c++) {
 		if (g->numbered[c] > g->last_seq[c])

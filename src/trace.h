@@ -13,7 +13,7 @@ struct ew_trace_stats {
 	uint64_t printed;
 	uint64_t lost;		/* sequence gaps: lost after the probe numbered them */
 	uint64_t lost_perf;	/* lost records the perf buffer reported */
-	uint64_t drops[3];	/* the probe's own count, by EW_DROP_* cause */
+	uint64_t drops[3];	/* the probe's own count, by EW_DROP_* cause (probes/event.h) */
 	uint64_t malformed;
 };
 
