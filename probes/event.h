@@ -2,9 +2,11 @@
 /*
  * The one contract between a probe and the execwatch host: the layout of a
  * sample in the "events" perf buffer. A sample is this fixed header followed
- * by data[]: the executed file name (filename_len bytes, NUL included) and
- * then the argument area (args_len bytes: argv[0], argv[1], ... each ending
- * in NUL, exactly as the kernel laid them out in the new image).
+ * by data[]: the names of the task's cgroup and its ancestors, leaf first,
+ * each ending in NUL (cgroup_len bytes, 0 when unknown); the executed file
+ * name (filename_len bytes, NUL included); then the argument area (args_len
+ * bytes: argv[0], argv[1], ... each ending in NUL, exactly as the kernel
+ * laid them out in the new image).
  *
  * Probe side (BCC) and host side both include this file, so it uses only
  * the kernel's __uN types.

@@ -86,7 +86,8 @@ void ew_usage(FILE *f)
 "  -C, --container-column   show the CONTAINER column from the start (it also\n"
 "                           appears by itself once a container is seen)\n"
 "      --max-args N         show at most N arguments (default 20, max 1024)\n"
-"      --max-arg-len N      show at most N bytes of each argument (default 4096)\n"
+"      --max-arg-len N      show at most N bytes of each argument (default 4096,\n"
+"                           at most 32766)\n"
 "      --reorder-ms MS      hold events MS milliseconds to print them in kernel\n"
 "                           time order across CPUs (default 10, 0 to turn off)\n"
 "\n"
@@ -225,8 +226,9 @@ enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
 			env->max_args = v;
 			break;
 		case OPT_MAX_ARG_LEN:
-			if (parse_long(optarg, 1, 32768, &v))
-				return bad(err, "--max-arg-len", optarg, "a number from 1 to 32768");
+			/* The probe reads two bytes more than shown, at most 32768. */
+			if (parse_long(optarg, 1, 32766, &v))
+				return bad(err, "--max-arg-len", optarg, "a number from 1 to 32766");
 			env->max_arg_len = v;
 			break;
 		case OPT_REORDER_MS:

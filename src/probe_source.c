@@ -113,7 +113,7 @@ void ew_probe_cflags(const struct env *env, unsigned gen, struct ew_cflags *out)
 	add(out, "-DEW_MAX_ARGS=%ld", env->max_args);
 	/* Bytes read per argument, NUL included: one more than shown, so a
 	 * cut argument can be told from a whole one. */
-	add(out, "-DEW_ARG_LEN=%ld", env->max_arg_len + 2L > 32768 ? 32768 : env->max_arg_len + 2L);
+	add(out, "-DEW_ARG_LEN=%ld", env->max_arg_len + 2L);
 	if (env->fails)
 		add(out, "-DEW_FAILS=%ld", 1);
 	if (env->uid >= 0)

@@ -62,9 +62,9 @@ char *ew_mark_lines(const char *text, const char *name)
 		p = nl + 1;
 		line++;
 	}
-	if (b.oom || !b.p) {
+	if (b.oom) {
 		ew_buf_free(&b);
-		return b.p ? NULL : strdup("");
+		return NULL;
 	}
-	return b.p;
+	return b.p ? b.p : strdup("");
 }

@@ -268,12 +268,12 @@ static void test_max_arg_len(void **state)
 	expect_ok(&r);
 	assert_int_equal(r.env.max_arg_len, 1);
 	run_free(&r);
-	run(&r, "--max-arg-len", "32768", NULL);
+	run(&r, "--max-arg-len", "32766", NULL);
 	expect_ok(&r);
-	assert_int_equal(r.env.max_arg_len, 32768);
+	assert_int_equal(r.env.max_arg_len, 32766);
 	run_free(&r);
-	run(&r, "--max-arg-len", "32769", NULL);
-	expect_usage(&r, "execwatch: invalid value '32769' for --max-arg-len: a number from 1 to 32768\nTry 'execwatch --help' for more information.\n");
+	run(&r, "--max-arg-len", "32767", NULL);
+	expect_usage(&r, "execwatch: invalid value '32767' for --max-arg-len: a number from 1 to 32766\nTry 'execwatch --help' for more information.\n");
 	run_free(&r);
 	run(&r, "--max-arg-len", "0", NULL);
 	assert_int_equal(r.rc, EW_PARSE_USAGE);

@@ -63,14 +63,14 @@ static void check_flags(const struct ew_cflags *c, const char *const *want,
 }
 
 /*
- * EW_ARG_LEN's value is not asserted: the probe passes it as the size to
- * bpf_probe_read_user_str, which counts the NUL, so max_arg_len + 1 reads
- * only max_arg_len bytes and a cut argument looks whole. Which side changes
- * is still open.
+ * EW_ARG_LEN is the size passed to bpf_probe_read_user_str, NUL included:
+ * max_arg_len + 2 reads one byte more than is shown, so a cut argument of a
+ * failed exec is told from a whole one.
  */
 static void test_cflags_defaults(void **state)
 {
-	static const char *const want[] = { "-DEW_GEN=7", "-DEW_MAX_ARGS=20" };
+	static const char *const want[] = { "-DEW_GEN=7", "-DEW_MAX_ARGS=20",
+					    "-DEW_ARG_LEN=4098" };
 	struct ew_cflags c;
 	struct env env;
 
@@ -78,8 +78,10 @@ static void test_cflags_defaults(void **state)
 	memset(&c, 0x5a, sizeof(c));
 	ew_probe_cflags(&env, 7, &c);
 	assert_int_equal(c.n, 3);
-	check_flags(&c, want, 2);
-	assert_int_equal(strncmp(c.flag[2], "-DEW_ARG_LEN=", 13), 0);
+	check_flags(&c, want, 3);
+	env.max_arg_len = 32766;
+	ew_probe_cflags(&env, 7, &c);
+	assert_string_equal(c.flag[2], "-DEW_ARG_LEN=32768");
 }
 
 static void test_cflags_all(void **state)

@@ -1,0 +1,899 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: everything that turns bytes from the kernel (or from
+ * files the helper reads) into text for a person or a program.
+ *
+ * Input: 2 option bytes, then a raw perf sample as probes/event.h lays it
+ * out. A sample that decodes goes the tracer's whole way (container label,
+ * alert, filters, table row, JSON line, joined arguments) and the output
+ * is checked against what the headers promise. The same bytes also feed
+ * ew_container_parse (as cgroup names), ew_map_format (split into keys and
+ * values), ew_mark_lines (as probe source) and ew_syscall_fnname (as a
+ * kallsyms file). Any broken promise calls abort(). With EW_FUZZ_PRINT set
+ * in the environment, each table row and JSON line goes to stderr.
+ *
+ * Option byte 0: bit 0 JSON format, 1 -C, 2 colour, 3 -q, 4 --alert
+ * interactive, 5 -T, 6 -U, 7 max_arg_len is 1 + (byte 1 & 15) instead of
+ * the table below. Byte 1: high nibble picks max_args, low nibble
+ * max_arg_len, from tables of boundary values in 1..1024 and 1..32768.
+ */
+#include <errno.h>
+#include <regex.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <linux/types.h>
+
+#include "../../probes/event.h"
+#include "alerts.h"
+#include "buf.h"
+#include "containers.h"
+#include "escape.h"
+#include "events.h"
+#include "filters.h"
+#include "map_dump.h"
+#include "options.h"
+#include "output.h"
+#include "helper/kallsyms.h"
+#include "helper/line_marks.h"
+
+#define CHECK(cond, ...)                                                     \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			fprintf(stderr, "fuzz_decode: %s:%d: invariant failed: %s: ", \
+				__FILE__, __LINE__, #cond);                  \
+			fprintf(stderr, __VA_ARGS__);                        \
+			fputc('\n', stderr);                                 \
+			abort();                                             \
+		}                                                            \
+	} while (0)
+
+/* ------------------------------------------------------------------ */
+/* UTF-8, written independently of ew_utf8_len.                        */
+
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629), 0 if none. */
+static size_t utf8_seq(const unsigned char *p, size_t avail, uint32_t *cp)
+{
+	uint32_t c;
+	size_t n, i;
+
+	if (!avail)
+		return 0;
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if ((p[0] & 0xe0) == 0xc0)
+		n = 2, c = p[0] & 0x1f;
+	else if ((p[0] & 0xf0) == 0xe0)
+		n = 3, c = p[0] & 0x0f;
+	else if ((p[0] & 0xf8) == 0xf0)
+		n = 4, c = p[0] & 0x07;
+	else
+		return 0;
+	if (avail < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) ||
+	    (n == 4 && c < 0x10000) || c > 0x10ffff ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* What escape.h says never reaches a terminal raw: C1 controls, bidi
+ * marks, overrides and isolates, line and paragraph separators, BOM. */
+static bool display_changing(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e ||
+	       cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
+	       cp == 0x2029 || cp == 0xfeff;
+}
+
+static void put_utf8(struct ew_buf *b, uint32_t cp)
+{
+	unsigned char u[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		u[0] = cp, n = 1;
+	} else if (cp < 0x800) {
+		u[0] = 0xc0 | cp >> 6, u[1] = 0x80 | (cp & 0x3f), n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = 0xe0 | cp >> 12, u[1] = 0x80 | (cp >> 6 & 0x3f);
+		u[2] = 0x80 | (cp & 0x3f), n = 3;
+	} else {
+		u[0] = 0xf0 | cp >> 18, u[1] = 0x80 | (cp >> 12 & 0x3f);
+		u[2] = 0x80 | (cp >> 6 & 0x3f), u[3] = 0x80 | (cp & 0x3f), n = 4;
+	}
+	ew_buf_put(b, u, n);
+}
+
+/*
+ * Text meant for a terminal: no control byte but '\n' (when allowed), no
+ * DEL, well-formed UTF-8 and nothing that changes how a line displays.
+ */
+static void check_terminal_text(const char *what, const char *s, size_t len,
+				bool newlines_ok)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		CHECK(p[i] != 0x1b, "%s: raw ESC at byte %zu of %zu", what, i, len);
+		CHECK(p[i] >= 0x20 || (newlines_ok && p[i] == '\n'),
+		      "%s: control byte 0x%02x at byte %zu of %zu", what, p[i], i, len);
+		CHECK(p[i] != 0x7f, "%s: DEL at byte %zu of %zu", what, i, len);
+		n = utf8_seq(p + i, len - i, &cp);
+		CHECK(n, "%s: invalid UTF-8 (0x%02x) at byte %zu of %zu", what, p[i], i, len);
+		CHECK(!display_changing(cp), "%s: U+%04X at byte %zu of %zu", what,
+		      (unsigned)cp, i, len);
+		i += n;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* A small strict JSON parser (RFC 8259): validates, and decodes strings
+ * with the surrogateescape rule escape.h documents (\udcNN: byte NN).    */
+
+struct jp {
+	const unsigned char *p, *end;
+	int depth;
+	bool lone_surrogate;	/* a \uXXXX surrogate other than \udc80..ff */
+};
+
+#define JSON_MAX_DEPTH 64
+
+static void ws(struct jp *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
+				 *j->p == '\n' || *j->p == '\r'))
+		j->p++;
+}
+
+static bool lit(struct jp *j, const char *w)
+{
+	size_t n = strlen(w);
+
+	if ((size_t)(j->end - j->p) < n || memcmp(j->p, w, n))
+		return false;
+	j->p += n;
+	return true;
+}
+
+static int hex4(const unsigned char *p)
+{
+	int v = 0, i;
+
+	for (i = 0; i < 4; i++) {
+		int c = p[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/* At '"'. Decoded bytes go to OUT when it is not NULL. */
+static bool jstring(struct jp *j, struct ew_buf *out)
+{
+	if (j->p >= j->end || *j->p != '"')
+		return false;
+	j->p++;
+	while (j->p < j->end) {
+		unsigned char c = *j->p;
+		uint32_t cp;
+		size_t n;
+
+		if (c == '"') {
+			j->p++;
+			return true;
+		}
+		if (c < 0x20)
+			return false;
+		if (c != '\\') {
+			n = utf8_seq(j->p, j->end - j->p, &cp);
+			if (!n)
+				return false;
+			if (out)
+				ew_buf_put(out, j->p, n);
+			j->p += n;
+			continue;
+		}
+		if (j->end - j->p < 2)
+			return false;
+		c = j->p[1];
+		j->p += 2;
+		switch (c) {
+		case '"': case '\\': case '/':
+			if (out)
+				ew_buf_putc(out, c);
+			continue;
+		case 'b': if (out) ew_buf_putc(out, '\b'); continue;
+		case 'f': if (out) ew_buf_putc(out, '\f'); continue;
+		case 'n': if (out) ew_buf_putc(out, '\n'); continue;
+		case 'r': if (out) ew_buf_putc(out, '\r'); continue;
+		case 't': if (out) ew_buf_putc(out, '\t'); continue;
+		case 'u':
+			break;
+		default:
+			return false;
+		}
+		if (j->end - j->p < 4)
+			return false;
+		{
+			int v = hex4(j->p), lo;
+
+			if (v < 0)
+				return false;
+			j->p += 4;
+			if (v >= 0xd800 && v <= 0xdbff && j->end - j->p >= 6 &&
+			    j->p[0] == '\\' && j->p[1] == 'u' &&
+			    (lo = hex4(j->p + 2)) >= 0xdc00 && lo <= 0xdfff) {
+				j->p += 6;
+				if (out)
+					put_utf8(out, 0x10000 + ((v - 0xd800) << 10) +
+						 (lo - 0xdc00));
+			} else if (v >= 0xdc80 && v <= 0xdcff) {
+				if (out)	/* surrogateescape */
+					ew_buf_putc(out, (char)(v & 0xff));
+			} else if (v >= 0xd800 && v <= 0xdfff) {
+				j->lone_surrogate = true;
+			} else if (out) {
+				put_utf8(out, v);
+			}
+		}
+	}
+	return false;
+}
+
+static bool digits(struct jp *j)
+{
+	const unsigned char *s = j->p;
+
+	while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+		j->p++;
+	return j->p > s;
+}
+
+static bool jnumber(struct jp *j)
+{
+	if (j->p < j->end && *j->p == '-')
+		j->p++;
+	if (j->p < j->end && *j->p == '0')
+		j->p++;
+	else if (j->p >= j->end || *j->p < '1' || *j->p > '9' || !digits(j))
+		return false;
+	if (j->p < j->end && *j->p == '.') {
+		j->p++;
+		if (!digits(j))
+			return false;
+	}
+	if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+		j->p++;
+		if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
+			j->p++;
+		if (!digits(j))
+			return false;
+	}
+	return true;
+}
+
+static bool jvalue(struct jp *j);
+
+static bool jarray(struct jp *j)
+{
+	j->p++;	/* '[' */
+	ws(j);
+	if (j->p < j->end && *j->p == ']') {
+		j->p++;
+		return true;
+	}
+	for (;;) {
+		if (!jvalue(j))
+			return false;
+		ws(j);
+		if (j->p >= j->end)
+			return false;
+		if (*j->p == ']') {
+			j->p++;
+			return true;
+		}
+		if (*j->p++ != ',')
+			return false;
+	}
+}
+
+static bool jobject(struct jp *j)
+{
+	j->p++;	/* '{' */
+	ws(j);
+	if (j->p < j->end && *j->p == '}') {
+		j->p++;
+		return true;
+	}
+	for (;;) {
+		ws(j);
+		if (!jstring(j, NULL))
+			return false;
+		ws(j);
+		if (j->p >= j->end || *j->p++ != ':')
+			return false;
+		if (!jvalue(j))
+			return false;
+		ws(j);
+		if (j->p >= j->end)
+			return false;
+		if (*j->p == '}') {
+			j->p++;
+			return true;
+		}
+		if (*j->p++ != ',')
+			return false;
+	}
+}
+
+static bool jvalue(struct jp *j)
+{
+	bool ok;
+
+	ws(j);
+	if (j->p >= j->end)
+		return false;
+	switch (*j->p) {
+	case '{':
+	case '[':
+		if (++j->depth > JSON_MAX_DEPTH)
+			return false;
+		ok = *j->p == '{' ? jobject(j) : jarray(j);
+		j->depth--;
+		return ok;
+	case '"':
+		return jstring(j, NULL);
+	case 't':
+		return lit(j, "true");
+	case 'f':
+		return lit(j, "false");
+	case 'n':
+		return lit(j, "null");
+	default:
+		return jnumber(j);
+	}
+}
+
+/* One JSON Lines record: a single value, then exactly one '\n'. */
+static void check_json_line(const char *what, const char *s, size_t len)
+{
+	struct jp j = { (const unsigned char *)s, (const unsigned char *)s + len };
+
+	CHECK(len && s[len - 1] == '\n', "%s: does not end with a newline", what);
+	CHECK(!memchr(s, '\n', len - 1), "%s: newline inside the record", what);
+	j.end--;
+	CHECK(jvalue(&j), "%s: not JSON (at byte %zu of %zu): %.*s", what,
+	      (size_t)(j.p - (const unsigned char *)s), len, (int)len, s);
+	CHECK(j.p == j.end, "%s: trailing bytes after the JSON value at %zu", what,
+	      (size_t)(j.p - (const unsigned char *)s));
+}
+
+/* ------------------------------------------------------------------ */
+/* The exec's JSON line: valid, no duplicate key, and comm, filename and
+ * argv decode back to the exact bytes decoded from the sample.          */
+
+#define MAX_KEYS 64
+
+static void expect_bytes(const char *what, const struct ew_buf *got,
+			 const char *want, size_t want_len)
+{
+	CHECK(got->len == want_len && !memcmp(got->p ? got->p : "", want, want_len),
+	      "JSON %s does not decode back to its bytes (%zu vs %zu bytes)", what,
+	      got->len, want_len);
+}
+
+static void check_exec_json(const struct ew_buf *b, const struct ew_exec *x)
+{
+	struct jp j = { (const unsigned char *)b->p, (const unsigned char *)b->p + b->len };
+	struct ew_buf key = { 0 }, val = { 0 };
+	char keys[MAX_KEYS][32];
+	int nkeys = 0, k;
+	bool seen_comm = false, seen_filename = false, seen_argv = false;
+
+	check_json_line("exec JSON", b->p, b->len);
+	j.end--;	/* the '\n' */
+	ws(&j);
+	CHECK(*j.p == '{', "exec JSON is not an object");
+	j.p++;
+	for (;;) {
+		ws(&j);
+		ew_buf_reset(&key);
+		CHECK(jstring(&j, &key), "exec JSON: bad key");
+		CHECK(!j.lone_surrogate, "exec JSON: lone surrogate in a key");
+		CHECK(key.len < sizeof(keys[0]), "exec JSON: long key");
+		for (k = 0; k < nkeys; k++)
+			CHECK(strcmp(keys[k], key.p), "exec JSON: duplicate key \"%s\"", key.p);
+		CHECK(nkeys < MAX_KEYS, "exec JSON: too many keys");
+		memcpy(keys[nkeys++], key.p, key.len + 1);
+		ws(&j);
+		CHECK(*j.p++ == ':', "exec JSON: no ':' after \"%s\"", key.p);
+		ws(&j);
+
+		if (!strcmp(key.p, "comm") || !strcmp(key.p, "filename")) {
+			bool comm = key.p[0] == 'c';
+
+			ew_buf_reset(&val);
+			CHECK(jstring(&j, &val), "exec JSON: %s is not a string", key.p);
+			if (comm) {
+				expect_bytes("comm", &val, x->comm, strlen(x->comm));
+				seen_comm = true;
+			} else {
+				expect_bytes("filename", &val, x->filename, x->filename_len);
+				seen_filename = true;
+			}
+		} else if (!strcmp(key.p, "argv")) {
+			uint32_t i = 0;
+
+			CHECK(*j.p++ == '[', "exec JSON: argv is not an array");
+			for (ws(&j); *j.p != ']'; ws(&j)) {
+				if (i) {
+					CHECK(*j.p++ == ',', "exec JSON: argv: no ','");
+					ws(&j);
+				}
+				ew_buf_reset(&val);
+				CHECK(jstring(&j, &val), "exec JSON: argv[%u] is not a string", i);
+				CHECK(i < x->nargs, "exec JSON: argv has more than %u entries",
+				      x->nargs);
+				expect_bytes("argv entry", &val, x->args[i].s, x->args[i].len);
+				i++;
+			}
+			j.p++;
+			CHECK(i == x->nargs, "exec JSON: argv has %u entries, not %u", i,
+			      x->nargs);
+			seen_argv = true;
+		} else {
+			CHECK(jvalue(&j), "exec JSON: bad value for \"%s\"", key.p);
+		}
+		ws(&j);
+		if (*j.p == '}')
+			break;
+		CHECK(*j.p++ == ',', "exec JSON: no ',' after \"%s\"", key.p);
+	}
+	CHECK(!j.lone_surrogate,
+	      "exec JSON: a lone surrogate that is not surrogateescape (\\udc80-\\udcff)");
+	CHECK(seen_comm && seen_filename && seen_argv, "exec JSON: comm/filename/argv missing");
+	ew_buf_free(&key);
+	ew_buf_free(&val);
+}
+
+/* ------------------------------------------------------------------ */
+/* The table row.                                                      */
+
+static bool starts_with(const char *s, size_t len, const char *p)
+{
+	size_t n = strlen(p);
+
+	return len >= n && !memcmp(s, p, n);
+}
+
+static bool ends_with(const char *s, size_t len, const char *p)
+{
+	size_t n = strlen(p);
+
+	return len >= n && !memcmp(s + len - n, p, n);
+}
+
+static void check_table_row(const struct ew_buf *b, const struct env *env,
+			    const struct ew_exec *x)
+{
+	const char *s = b->p;
+	size_t len = b->len;
+
+	CHECK(len && s[len - 1] == '\n', "table row does not end with a newline");
+	len--;
+	/* The only escape sequences allowed: the alert's own colour. */
+	if (env->show_container && x->alert && env->color) {
+		CHECK(starts_with(s, len, "\033[1;31m! "), "alert row without its colour");
+		CHECK(ends_with(s, len, "\033[0m"), "alert row without its reset");
+		s += strlen("\033[1;31m! ");
+		len -= strlen("\033[1;31m! ") + strlen("\033[0m");
+	} else if (env->show_container) {
+		CHECK(starts_with(s, len, x->alert ? "! " : "  "), "wrong alert marker");
+	}
+	check_terminal_text("table row", s, len, false);
+}
+
+/* ------------------------------------------------------------------ */
+/* What ew_decode promises.                                            */
+
+static const uint32_t max_args_tab[16] = {
+	1, 2, 3, 4, 5, 8, 16, 20, 32, 64, 100, 255, 256, 512, 1023, 1024,
+};
+static const uint32_t max_arg_len_tab[16] = {
+	1, 2, 3, 4, 5, 7, 8, 16, 64, 255, 256, 4095, 4096, 16384, 32767, 32768,
+};
+
+static bool decodable(const unsigned char *d, size_t n)
+{
+	struct ew_event e;
+
+	if (n < sizeof(e))
+		return false;
+	memcpy(&e, d, sizeof(e));
+	return e.version == EW_EVENT_VERSION &&
+	       (size_t)e.cgroup_len + e.filename_len + e.args_len <= n - sizeof(e);
+}
+
+static void check_decoded(const unsigned char *d, size_t n,
+			  const struct ew_decode_limits *lim, const struct ew_exec *x)
+{
+	struct ew_event e;
+	const char *fname;
+	uint32_t i;
+
+	memcpy(&e, d, sizeof(e));
+	fname = (const char *)d + sizeof(e) + e.cgroup_len;
+	CHECK(x->nargs <= lim->max_args, "nargs %u > max_args %u", x->nargs,
+	      lim->max_args);
+	CHECK(x->cgroup_len == e.cgroup_len && !x->cgroup[x->cgroup_len] &&
+	      !memcmp(x->cgroup, d + sizeof(e), e.cgroup_len), "cgroup names differ");
+	CHECK(x->filename_len <= e.filename_len &&
+	      strlen(x->filename) == x->filename_len &&
+	      !memcmp(x->filename, fname, x->filename_len), "file name differs");
+	CHECK(strlen(x->comm) < sizeof(x->comm), "comm not terminated");
+	for (i = 0; i < x->nargs; i++) {
+		CHECK(x->args[i].len <= lim->max_arg_len, "argv[%u]: %u bytes > %u", i,
+		      x->args[i].len, lim->max_arg_len);
+		CHECK(strlen(x->args[i].s) == x->args[i].len,
+		      "argv[%u]: NUL inside, or not terminated", i);
+		if (x->args[i].cut)
+			CHECK(x->args_truncated, "argv[%u] cut, args_truncated not set", i);
+	}
+	if (x->nargs < lim->max_args && !(e.flags & EW_F_NEW_IMAGE) &&
+	    !(e.flags & (EW_F_ARGC_TRUNCATED | EW_F_ARGS_TRUNCATED | EW_F_ARGS_UNREADABLE)))
+		CHECK(x->argc == x->nargs, "argc %u, %u arguments", x->argc, x->nargs);
+	CHECK(x->ret == e.ret && x->pid == e.pid && x->ppid == e.ppid &&
+	      x->cgroup_id == e.cgroup_id, "header fields differ");
+}
+
+/* ------------------------------------------------------------------ */
+
+struct state {
+	struct ew_container_cache *cache;
+	struct ew_shells shells;
+	struct ew_filters filters;
+	regex_t line_ref, name_ref;
+	struct ew_buf out;
+	bool print;		/* EW_FUZZ_PRINT set: show each row and line */
+};
+
+static const char line_re[] = "(^|/)(ba|da|z|k|a)?sh( |$)|-c [^ ]*[;|&]|\\.\\./";
+static const char name_re[] = "^[a-z]";
+
+static struct state *state(void)
+{
+	static struct state *s;
+	char err[256];
+
+	if (s)
+		return s;
+	s = calloc(1, sizeof(*s));
+	CHECK(s, "out of memory");
+	s->print = getenv("EW_FUZZ_PRINT");
+	setenv("TZ", "UTC", 1);
+	tzset();
+	s->cache = ew_container_cache_new();
+	CHECK(s->cache, "out of memory");
+	CHECK(!ew_shells_init(&s->shells, NULL), "default shells");
+	CHECK(!ew_filters_init(&s->filters, name_re, line_re, err, sizeof(err)), "%s", err);
+	CHECK(!regcomp(&s->line_ref, line_re, REG_EXTENDED | REG_NOSUB), "regcomp");
+	CHECK(!regcomp(&s->name_ref, name_re, REG_EXTENDED | REG_NOSUB), "regcomp");
+	return s;
+}
+
+static bool is_lower_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+static void check_container(const char *what, bool found, const struct ew_container *c,
+			    const char *names, size_t len)
+{
+	if (!found) {
+		CHECK(!c->id[0] && !c->runtime, "%s: no container, yet a label", what);
+		return;
+	}
+	CHECK(c->runtime, "%s: a container without a runtime", what);
+	CHECK(strlen(c->id) == EW_CONTAINER_ID_LEN &&
+	      is_lower_hex(c->id, EW_CONTAINER_ID_LEN),
+	      "%s: id is not 64 hex digits: %s", what, c->id);
+	CHECK(memmem(names, len, c->id, EW_CONTAINER_ID_LEN),
+	      "%s: id not in the names", what);
+}
+
+static const char *const prefixes[] = { "", "a", "0", "deadbeef", "f" };
+
+static void run_exec(struct state *st, uint8_t o0, uint8_t o1,
+		     const unsigned char *d, size_t n)
+{
+	struct ew_decode_limits lim;
+	struct env env;
+	struct ew_exec *x;
+	struct ew_container direct;
+	const struct ew_container *c;
+	struct ew_when when;
+	bool found, want, got;
+	uint64_t wall;
+	uint32_t i;
+	int rc;
+
+	lim.max_args = max_args_tab[o1 >> 4];
+	lim.max_arg_len = o0 & 0x80 ? 1 + (o1 & 15u) : max_arg_len_tab[o1 & 15];
+
+	rc = ew_decode(d, n, &lim, &x);
+	CHECK(rc == 0 || rc == -EINVAL, "ew_decode: %d", rc);
+	CHECK((rc == 0) == decodable(d, n), "ew_decode returned %d for a sample %s", rc,
+	      decodable(d, n) ? "that is well-formed" : "that is malformed");
+	if (rc)
+		return;
+	check_decoded(d, n, &lim, x);
+
+	ew_env_defaults(&env);
+	env.format = o0 & 1 ? EW_FMT_JSON : EW_FMT_TABLE;
+	env.show_container = o0 & 2;
+	env.color = o0 & 4;
+	env.quote = o0 & 8;
+	env.alert_interactive = o0 & 16;
+	env.wall_time = o0 & 32;
+	env.print_uid = o0 & 64;
+	env.max_args = lim.max_args;
+	env.max_arg_len = lim.max_arg_len;
+
+	/* As trace.c labels it: the cache, kept across runs. */
+	c = ew_container_lookup(st->cache, x->cgroup_id, x->cgroup, x->cgroup_len);
+	x->container = *c;
+	found = ew_container_parse(x->cgroup, x->cgroup_len, &direct);
+	check_container("lookup", found, &x->container, x->cgroup, x->cgroup_len);
+	CHECK(!strcmp(direct.id, x->container.id) && direct.runtime == x->container.runtime,
+	      "the cache answers %s/%s, a parse %s/%s", x->container.id,
+	      x->container.runtime ? x->container.runtime : "-", direct.id,
+	      direct.runtime ? direct.runtime : "-");
+
+	x->alert = ew_alert(&st->shells, env.alert_interactive ? EW_ALERT_INTERACTIVE :
+			    EW_ALERT_ANY, x);
+	if (x->alert) {
+		CHECK(!strcmp(x->alert, EW_ALERT_SHELL), "unknown alert");
+		CHECK(x->container.id[0] && x->ret == 0, "alert outside a container or for a failed exec");
+		CHECK(ew_is_shell(&st->shells, x), "alert for a program that is no shell");
+		if (env.alert_interactive)
+			CHECK(x->tty || ew_from_outside(x), "interactive alert without tty or outside parent");
+	}
+	if (ew_from_outside(x))
+		CHECK(x->ns_known && x->ns_pid != 1, "from_outside without namespaces");
+
+	/* Joined arguments: what --line matches, with no NUL to hide behind. */
+	ew_buf_reset(&st->out);
+	ew_joined_args(&st->out, x);
+	{
+		size_t want_len = x->filename_len;
+
+		for (i = 1; i < x->nargs; i++)
+			want_len += 1 + x->args[i].len;
+		CHECK(!st->out.oom && st->out.len == want_len,
+		      "joined args: %zu bytes, not %zu", st->out.len, want_len);
+		CHECK(!want_len || strlen(st->out.p) == want_len, "joined args: NUL inside");
+	}
+
+	st->filters.container = prefixes[x->seq % 6 < 5 ? x->seq % 6 : 0];
+	if (x->seq % 6 == 5)
+		st->filters.container = NULL;
+	st->filters.alerts_only = x->seq & 8;
+	got = ew_filters_match(&st->filters, x);
+	want = !(st->filters.container &&
+		 strncmp(x->container.id, st->filters.container, strlen(st->filters.container))) &&
+	       !(st->filters.alerts_only && !x->alert) &&
+	       !regexec(&st->name_ref, x->comm, 0, NULL, 0) &&
+	       !regexec(&st->line_ref, st->out.p ? st->out.p : "", 0, NULL, 0);
+	CHECK(got == want, "ew_filters_match says %d, expected %d", got, want);
+
+	/* The clock as trace.c turns ts_ns into wall time. */
+	wall = x->ts_ns + 1700000000000000000ULL;
+	when.rel_s = x->ts_ns > 1000000000ULL ? (x->ts_ns - 1000000000ULL) / 1e9 : 0;
+	when.wall.tv_sec = wall / 1000000000ULL;
+	when.wall.tv_nsec = wall % 1000000000ULL;
+
+	ew_buf_reset(&st->out);
+	ew_table_row(&st->out, &env, x, &when);
+	CHECK(!st->out.oom, "table row: out of memory");
+	if (st->print)
+		fprintf(stderr, "%s", st->out.p);
+	check_table_row(&st->out, &env, x);
+
+	ew_buf_reset(&st->out);
+	ew_json_line(&st->out, x, &when);
+	CHECK(!st->out.oom, "JSON line: out of memory");
+	if (st->print)
+		fprintf(stderr, "%s", st->out.p);
+	check_exec_json(&st->out, x);
+
+	free(x);
+}
+
+/* Keys and values side by side, as dump_one hands them over. */
+static void run_map(struct state *st, const unsigned char *d, size_t n)
+{
+	static const uint32_t sizes[8] = { 1, 2, 4, 8, 16, 3, 0, 24 };
+	struct ew_map_entries m = { 0 };
+	char name[16];
+	size_t per, i, line_end;
+	bool json;
+
+	if (n < 4)
+		return;
+	m.key_size = sizes[d[0] & 7];
+	m.value_size = sizes[d[1] & 7];
+	json = d[2] & 1;
+	if (d[2] & 4) {
+		/* A name from the input: what a map's name can hold. */
+		for (i = 0; i < sizeof(name) - 1 && i + 4 < n && d[i + 4]; i++)
+			name[i] = (d[i + 4] & 0x3f) + '0';	/* '0'..'o' */
+		name[i] = 0;
+		if (d[2] & 2 && i > 4)
+			memcpy(name, "hist", 4);
+	} else {
+		strcpy(name, d[2] & 2 ? "lat_hist" : "counts");
+	}
+	m.name = name;
+	d += 4, n -= 4;
+	per = m.key_size + m.value_size;
+	m.n = per ? n / per : d[-1] & 15;
+	if (m.n > 512)
+		m.n = 512;
+	m.keys = d;
+	m.values = d + m.n * m.key_size;
+
+	ew_buf_reset(&st->out);
+	ew_map_format(&st->out, &m, json);
+	CHECK(!st->out.oom, "map: out of memory");
+	if (json) {
+		check_json_line("map JSON", st->out.p, st->out.len);
+		return;
+	}
+	/* Text: the first line holds the map's own name; the rest are keys
+	 * and values that came from the probe, escaped. */
+	CHECK(st->out.len && st->out.p[st->out.len - 1] == '\n', "map text: no final newline");
+	line_end = strcspn(st->out.p, "\n");
+	check_terminal_text("map text", st->out.p + line_end, st->out.len - line_end, true);
+}
+
+/* Written from line_marks.h, not from its code: the line, after blanks,
+ * is TRACEPOINT_PROBE, blanks, then a '(' whose ')' is on the line. */
+static bool wants_mark(const char *line, size_t len)
+{
+	static const char word[] = "TRACEPOINT_PROBE";
+	size_t i = 0, depth = 0;
+
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (len - i < strlen(word) || memcmp(line + i, word, strlen(word)))
+		return false;
+	i += strlen(word);
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (i == len || line[i] != '(')
+		return false;
+	for (; i < len; i++) {
+		if (line[i] == '(')
+			depth++;
+		else if (line[i] == ')' && !--depth)
+			return true;
+	}
+	return false;
+}
+
+/* The helper's #line marks: every input line comes back, in order, with
+ * a mark naming the next line's number after each whole invocation. */
+static void run_marks(const unsigned char *d, size_t n)
+{
+	static const char name[] = "my \"probe\"\\x.c";
+	char *text = malloc(n + 1), *out;
+	const char *p, *q;
+	unsigned line = 1;
+
+	CHECK(text, "out of memory");
+	memcpy(text, d, n);
+	text[n] = 0;
+	out = ew_mark_lines(text, name);
+	CHECK(out, "ew_mark_lines: NULL");
+	p = text, q = out;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char mark[64];
+
+		CHECK(!strncmp(q, p, len) && q[len] == '\n', "line %u is not copied", line);
+		q += len + 1;
+		if (wants_mark(p, len)) {
+			snprintf(mark, sizeof(mark),
+				 "#line %u \"my \\\"probe\\\"\\\\x.c\"\n", line + 1);
+			CHECK(!strncmp(q, mark, strlen(mark)), "no mark after line %u", line);
+			q += strlen(mark);
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+		line++;
+	}
+	CHECK(!*q, "ew_mark_lines: %zu bytes more than the lines and marks", strlen(q));
+	free(out);
+	free(text);
+}
+
+static void run_kallsyms(const unsigned char *d, size_t n)
+{
+	static const size_t outlens[4] = { 1, 12, 20, 64 };
+	char out[64];
+	FILE *f;
+	int rc;
+
+	if (!n)
+		return;
+	f = fmemopen((void *)d, n, "r");
+	if (!f)
+		return;
+	memset(out, 'X', sizeof(out));
+	rc = ew_syscall_fnname(f, "execve", out, outlens[d[0] & 3]);
+	fclose(f);
+	CHECK(rc == 0 || rc == -ENOENT || rc == -ENAMETOOLONG, "ew_syscall_fnname: %d", rc);
+	if (!rc) {
+		size_t len = strlen(out);
+
+		CHECK(len < outlens[d[0] & 3], "name longer than its buffer");
+		CHECK(len > 6 && !strcmp(out + len - 6, "execve") &&
+		      strstr(out, "sys_"), "not a syscall's name: %s", out);
+		CHECK(memmem(d, n, out, len), "%s is not in the file", out);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct state *st = state();
+	const unsigned char *d = data + 2;
+	size_t n;
+	struct ew_container c;
+	bool found;
+
+	if (size < 2)
+		return 0;
+	n = size - 2;
+
+	run_exec(st, data[0], data[1], d, n);
+
+	found = ew_container_parse((const char *)d, n, &c);
+	check_container("parse", found, &c, (const char *)d, n);
+
+	run_map(st, d, n);
+	run_marks(d, n);
+	run_kallsyms(d, n);
+	return 0;
+}
