@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/bpf.h>
+#include <linux/perf_event.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,48 @@ static void on_lost(void *ctx, int cpu, __u64 cnt)
 	(void)cpu;
 	t->st->lost_perf += cnt;
 	warn_lost(t, cnt, "perf buffer full");
+}
+
+/* The records of a perf buffer opened with our own attributes. */
+static enum bpf_perf_event_ret on_record(void *ctx, int cpu,
+					 struct perf_event_header *h)
+{
+	if (h->type == PERF_RECORD_SAMPLE) {
+		const struct { struct perf_event_header h; __u32 size; char data[]; }
+			*s = (const void *)h;
+
+		on_sample(ctx, cpu, (void *)s->data, s->size);
+	} else if (h->type == PERF_RECORD_LOST) {
+		const struct { struct perf_event_header h; __u64 id, lost; }
+			*l = (const void *)h;
+
+		on_lost(ctx, cpu, l->lost);
+	}
+	return LIBBPF_PERF_EVENT_CONT;
+}
+
+/*
+ * With a reorder window, events are printed at most that late anyway: the
+ * kernel then wakes execwatch only when a CPU's buffer is a quarter full,
+ * and the loop reads every window, instead of one wakeup per exec.
+ */
+static struct perf_buffer *open_perf(struct tracer *t, int fd, struct gen *g)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_BPF_OUTPUT,
+		.sample_type = PERF_SAMPLE_RAW,
+		.sample_period = 1,
+		.watermark = 1,
+		.wakeup_watermark = t->env->perf_pages * sysconf(_SC_PAGESIZE) / 4,
+	};
+
+	if (!t->env->reorder_ms)
+		return perf_buffer__new(fd, t->env->perf_pages, on_sample, on_lost,
+					g, NULL);
+	attr.size = sizeof(attr);
+	return perf_buffer__new_raw(fd, t->env->perf_pages, &attr, on_record, g,
+				    NULL);
 }
 
 static void render(struct tracer *t, const struct ew_exec *x)
@@ -289,8 +332,7 @@ static struct gen *gen_open(struct tracer *t, struct ew_probe *probe,
 		fprintf(stderr, "execwatch: the probe defines no BPF_PERF_OUTPUT(events); hint: docs/probes.md lists what a probe must define\n");
 		goto fail;
 	}
-	g->pb = perf_buffer__new(ev->fd, t->env->perf_pages, on_sample, on_lost,
-				 g, NULL);
+	g->pb = open_perf(t, ev->fd, g);
 	if (!g->pb) {
 		fprintf(stderr, "execwatch: cannot open the perf buffer: %s; hint: a smaller --perf-pages, or raise ulimit -l\n",
 			strerror(errno));
@@ -408,6 +450,9 @@ static int timeout_ms(struct tracer *t, uint64_t deadline)
 		due = t->reload_at;
 	if (t->old && now + 20 * MSEC < due)
 		due = now + 20 * MSEC;	/* look at the old generation's stage */
+	/* Batched wakeups (open_perf): read the buffers every window. */
+	if (t->env->reorder_ms && now + t->env->reorder_ms * MSEC < due)
+		due = now + t->env->reorder_ms * MSEC;
 	/* Idle, still look every second: a lost wakeup delays, never hides. */
 	if (due == UINT64_MAX)
 		return 1000;
