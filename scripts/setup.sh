@@ -15,6 +15,8 @@ packages=(
 	podman runc busybox-static		# container tests: real containers, no registry
 	qemu-system-x86 cpio kmod		# the kprobe path in a Debian kernel under qemu
 	logrotate python3-yaml dpkg-dev bash-completion	# toolbox tests: rotation, deploy files, the .deb, Tab
+	clang libclang-rt-14-dev		# the libFuzzer run
+	libbpf-tools				# the benchmark's smoke run compares with its execsnoop
 )
 
 missing=()
