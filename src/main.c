@@ -148,10 +148,9 @@ int main(int argc, char **argv)
 	char err[PATH_MAX + 256], hint[256];
 	int sigfd, i, rc, status = 0;
 
-	if (argc == 2 && !strcmp(argv[1], EW_CANARY_ARG))
+	/* A --selftest canary (for the #! one, the script's path follows). */
+	if (argc >= 2 && !strcmp(argv[1], EW_CANARY_ARG))
 		return 0;
-	if (argc > 2 && !strcmp(argv[1], EW_CANARY_ARG))
-		return 0;	/* a #! canary: the script's path follows */
 	switch (ew_parse_options(argc, argv, &env, stdout, stderr)) {
 	case EW_PARSE_EXIT:
 		return 0;
@@ -176,14 +175,18 @@ int main(int argc, char **argv)
 				 sizeof(hint))) {
 		fprintf(stderr, "execwatch: %s%s%s\n", err, *hint ? "; hint: " : "",
 			hint);
+		ew_filters_free(&filters);
 		return 1;
 	}
-	if (!env.print_source && check_privileges())
-		return 1;
+	if (!env.print_source && check_privileges()) {
+		status = 1;
+		goto out;
+	}
 	sigfd = setup_signals();
 	if (sigfd < 0) {
 		fprintf(stderr, "execwatch: signalfd: %s\n", strerror(errno));
-		return 1;
+		status = 1;
+		goto out;
 	}
 
 	if (env.selftest) {
@@ -219,8 +222,9 @@ int main(int argc, char **argv)
 		status = 1;
 	}
 	ew_probe_close(&probe);
+	close(sigfd);
+out:
 	ew_probe_source_free(&src);
 	ew_filters_free(&filters);
-	close(sigfd);
 	return status;
 }
