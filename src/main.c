@@ -195,10 +195,7 @@ int main(int argc, char **argv)
 			env.duration = 10;	/* a canary not seen by then is lost */
 	}
 	ew_probe_cflags(&env, 1, &cf);
-	for (i = 0; i < cf.n; i++)
-		flags[i] = cf.flag[i];
-	if (*src.include)
-		flags[i++] = src.include;
+	i = ew_probe_flag_list(&cf, &src, flags);
 	rc = ew_helper_load(&(struct ew_helper_req){
 				    .source = src.text,
 				    .name = src.name,

@@ -125,3 +125,15 @@ void ew_probe_cflags(const struct env *env, unsigned gen, struct ew_cflags *out)
 	if (env->containers_only)
 		add(out, "-DEW_CONTAINERS_ONLY=%ld", 1);
 }
+
+int ew_probe_flag_list(const struct ew_cflags *cf, const struct ew_probe_src *src,
+		       const char **out)
+{
+	int i;
+
+	for (i = 0; i < cf->n; i++)
+		out[i] = cf->flag[i];
+	if (*src->include)
+		out[i++] = src->include;
+	return i;
+}

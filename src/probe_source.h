@@ -36,4 +36,9 @@ struct ew_cflags {
 /* The -D flags that carry options into the probe, so filters run in the kernel. */
 void ew_probe_cflags(const struct env *env, unsigned gen, struct ew_cflags *out);
 
+/* The flags for the helper: CF's, then SRC's include directory if any.
+ * OUT has room for EW_MAX_OPT_FLAGS + 1; returns how many. */
+int ew_probe_flag_list(const struct ew_cflags *cf, const struct ew_probe_src *src,
+		       const char **out);
+
 #endif

@@ -484,10 +484,7 @@ static void start_reload(struct tracer *t)
 		return;
 	}
 	ew_probe_cflags(t->env, t->cur->num + 1, &cf);
-	for (i = 0; i < cf.n; i++)
-		flags[i] = cf.flag[i];
-	if (*src.include)
-		flags[i++] = src.include;
+	i = ew_probe_flag_list(&cf, &src, flags);
 	if (ctl && (rc = ew_pin_ctl(ctl->fd, t->pin, sizeof(t->pin)))) {
 		fprintf(stderr, "execwatch: cannot pin the ctl map for the swap (%s); still tracing with generation %u\n",
 			strerror(-rc), t->cur->num);
