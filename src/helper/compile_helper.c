@@ -394,17 +394,19 @@ static int compile_and_attach(struct request *rq, struct ew_attach_plan *plan)
 	void *mod;
 	int ret;
 
-	if (write_headers(rq, dir, sizeof(dir)))
-		return 1 + fail("cannot write the probe's headers to a temporary directory",
-			    "check that TMPDIR (or /tmp) is writable");
-	add_flag(rq, "-I%s", dir);
-	if (capture_start(&cap))
-		return 1 + fail("cannot capture compiler output", NULL);
-	marked = ew_mark_lines(rq->source, rq->name);
 	/* BCC puts the current directory first on the include path: ours, so
 	 * that no event.h lying where execwatch was started gets in the way. */
-	if (chdir(dir))
-		return 1 + fail("cannot enter the probe's header directory", NULL);
+	if (write_headers(rq, dir, sizeof(dir)) || chdir(dir)) {
+		remove_headers(rq, dir);
+		return 1 + fail("cannot write the probe's headers to a temporary directory",
+				"check that TMPDIR (or /tmp) is writable");
+	}
+	if (capture_start(&cap)) {
+		remove_headers(rq, dir);
+		return 1 + fail("cannot capture compiler output", NULL);
+	}
+	add_flag(rq, "-I%s", dir);
+	marked = ew_mark_lines(rq->source, rq->name);
 	t0 = now_ms();
 	mod = marked ? bpf_module_create_c_from_string(marked, 0,
 						       (const char **)rq->cflags,
