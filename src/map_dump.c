@@ -164,28 +164,22 @@ void ew_map_format(struct ew_buf *b, const struct ew_map_entries *m, bool json)
 	free(order);
 }
 
-/* Per-CPU values come as one 8-byte-aligned slot per CPU: summed. */
+/* Per-CPU values come as one 8-byte-aligned slot per CPU: summed, where
+ * they are numbers; anything larger shows the first CPU's. */
 static void read_value(const struct ew_map *map, int ncpus, unsigned char *raw,
 		       unsigned char *out)
 {
 	uint32_t stride = (map->value_size + 7) & ~7u;
+	uint64_t sum = 0;
 	int c;
 
-	if (!is_percpu(map->type)) {
+	if (!is_percpu(map->type) || map->value_size > 8) {
 		memcpy(out, raw, map->value_size);
 		return;
 	}
-	if (map->value_size > 8) {
-		memcpy(out, raw, map->value_size);
-		return;
-	}
-	{
-		uint64_t sum = 0;
-
-		for (c = 0; c < ncpus; c++)
-			sum += as_uint(raw + c * stride, map->value_size);
-		memcpy(out, &sum, map->value_size);
-	}
+	for (c = 0; c < ncpus; c++)
+		sum += as_uint(raw + c * stride, map->value_size);
+	memcpy(out, &sum, map->value_size);
 }
 
 static void dump_one(struct ew_buf *b, const struct ew_map *map, int ncpus,

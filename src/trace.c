@@ -226,7 +226,7 @@ static void release(struct tracer *t, uint64_t horizon)
 }
 
 /* Whole buffers with write(2): a closed pipe ends tracing cleanly. */
-static int flush_out(struct tracer *t)
+static void flush_out(struct tracer *t)
 {
 	size_t off = 0;
 
@@ -247,11 +247,8 @@ static int flush_out(struct tracer *t)
 		off += n;
 	}
 	ew_buf_reset(&t->out);
-	return 0;
 }
 
-/* From now on entries stage for generation g only; older generations
- * finish what they staged and report nothing new. */
 /* O_APPEND and whole-buffer writes: lines from two writers never interleave. */
 static int open_output(struct tracer *t)
 {
@@ -284,6 +281,8 @@ static void reopen_output(struct tracer *t)
 		fprintf(stderr, "execwatch: reopened %s\n", t->env->output);
 }
 
+/* From now on entries stage for generation g only; older generations
+ * finish what they staged and report nothing new. */
 static int arm(struct gen *g, const struct env *env)
 {
 	const struct ew_map *ctl = ew_probe_map(&g->probe, "ctl");
@@ -303,6 +302,22 @@ static int arm(struct gen *g, const struct env *env)
 	return 0;
 }
 
+static int watch_fd(struct tracer *t, int fd, uint64_t tag)
+{
+	struct epoll_event ee = { .events = EPOLLIN, .data.u64 = tag };
+
+	return epoll_ctl(t->ep, EPOLL_CTL_ADD, fd, &ee) ? -errno : 0;
+}
+
+static void gen_free(struct gen *g)
+{
+	perf_buffer__free(g->pb);
+	ew_probe_close(&g->probe);
+	free(g->last_seq);
+	free(g->numbered);
+	free(g);
+}
+
 /*
  * A perf event's poll() reports a wakeup once and forgets it, so a
  * generation's buffers are watched before it is armed: a wakeup consumed
@@ -311,15 +326,11 @@ static int arm(struct gen *g, const struct env *env)
 static struct gen *gen_open(struct tracer *t, struct ew_probe *probe,
 			    unsigned num)
 {
-	struct epoll_event ee = { .events = EPOLLIN, .data.u64 = TAG_PERF };
 	struct gen *g = calloc(1, sizeof(*g));
 	const struct ew_map *ev;
 
-	if (!g || !(g->last_seq = calloc(t->ncpus, sizeof(*g->last_seq))) ||
-	    !(g->numbered = calloc(t->ncpus, sizeof(*g->numbered)))) {
-		if (g)
-			free(g->last_seq);
-		free(g);
+	if (!g) {
+		ew_probe_close(probe);
 		fprintf(stderr, "execwatch: out of memory\n");
 		return NULL;
 	}
@@ -327,6 +338,12 @@ static struct gen *gen_open(struct tracer *t, struct ew_probe *probe,
 	g->num = num;
 	g->probe = *probe;
 	memset(probe, 0, sizeof(*probe));
+	g->last_seq = calloc(t->ncpus, sizeof(*g->last_seq));
+	g->numbered = calloc(t->ncpus, sizeof(*g->numbered));
+	if (!g->last_seq || !g->numbered) {
+		fprintf(stderr, "execwatch: out of memory\n");
+		goto fail;
+	}
 	ev = ew_probe_map(&g->probe, "events");
 	if (!ev || ev->type != BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
 		fprintf(stderr, "execwatch: the probe defines no BPF_PERF_OUTPUT(events); hint: docs/probes.md lists what a probe must define\n");
@@ -338,7 +355,7 @@ static struct gen *gen_open(struct tracer *t, struct ew_probe *probe,
 			strerror(errno));
 		goto fail;
 	}
-	if (epoll_ctl(t->ep, EPOLL_CTL_ADD, perf_buffer__epoll_fd(g->pb), &ee)) {
+	if (watch_fd(t, perf_buffer__epoll_fd(g->pb), TAG_PERF)) {
 		fprintf(stderr, "execwatch: epoll: %s\n", strerror(errno));
 		goto fail;
 	}
@@ -349,11 +366,7 @@ static struct gen *gen_open(struct tracer *t, struct ew_probe *probe,
 			ev->fd);
 	return g;
 fail:
-	perf_buffer__free(g->pb);
-	ew_probe_close(&g->probe);
-	free(g->last_seq);
-	free(g->numbered);
-	free(g);
+	gen_free(g);
 	return NULL;
 }
 
@@ -398,11 +411,7 @@ static void gen_close(struct gen *g)
 		return;
 	perf_buffer__consume(g->pb);
 	collect_drops(g);
-	perf_buffer__free(g->pb);
-	ew_probe_close(&g->probe);
-	free(g->last_seq);
-	free(g->numbered);
-	free(g);
+	gen_free(g);
 }
 
 /*
@@ -457,13 +466,6 @@ static int timeout_ms(struct tracer *t, uint64_t deadline)
 	if (due == UINT64_MAX)
 		return 1000;
 	return due <= now ? 0 : (int)((due - now + MSEC - 1) / MSEC);
-}
-
-static int watch_fd(struct tracer *t, int fd, uint64_t tag)
-{
-	struct epoll_event ee = { .events = EPOLLIN, .data.u64 = tag };
-
-	return epoll_ctl(t->ep, EPOLL_CTL_ADD, fd, &ee) ? -errno : 0;
 }
 
 /* Compile the saved file as the next generation, while tracing goes on. */
@@ -554,7 +556,6 @@ static void retire(struct tracer *t)
 {
 	struct ew_buf maps = { 0 };
 
-	perf_buffer__consume(t->old->pb);
 	ew_map_dump_all(&maps, &t->old->probe, t->ncpus,
 			t->env->format == EW_FMT_JSON);
 	if (maps.len && !t->hooks) {
@@ -616,9 +617,8 @@ static void loop(struct tracer *t, int sigfd, uint64_t deadline)
 			t->last_silence_check = now;
 			check_silence(t->cur);
 		}
-		if (t->old && gen_finished(t->old, now)) {
+		if (t->old && gen_finished(t->old, now))
 			retire(t);
-		}
 		if (t->reload_at && now >= t->reload_at && !t->job_running)
 			start_reload(t);
 		if (deadline && now >= deadline)
@@ -640,7 +640,6 @@ static int setup(struct tracer *t, struct ew_probe *probe, int sigfd)
 		fprintf(stderr, "execwatch: epoll: %s\n", strerror(errno));
 		return -1;
 	}
-	t->watch.fd = -1;
 	if (t->env->watch) {
 		int err = ew_watch_open(&t->watch, t->env->probe);
 

@@ -395,7 +395,8 @@ static int compile_and_attach(struct request *rq, struct ew_attach_plan *plan)
 	int ret;
 
 	/* BCC puts the current directory first on the include path: ours, so
-	 * that no event.h lying where execwatch was started gets in the way. */
+	 * the probe's "event.h" is found there, and no event.h lying where
+	 * execwatch was started gets in the way. */
 	if (write_headers(rq, dir, sizeof(dir)) || chdir(dir)) {
 		remove_headers(rq, dir);
 		return 1 + fail("cannot write the probe's headers to a temporary directory",
@@ -405,7 +406,6 @@ static int compile_and_attach(struct request *rq, struct ew_attach_plan *plan)
 		remove_headers(rq, dir);
 		return 1 + fail("cannot capture compiler output", NULL);
 	}
-	add_flag(rq, "-I%s", dir);
 	marked = ew_mark_lines(rq->source, rq->name);
 	t0 = now_ms();
 	mod = marked ? bpf_module_create_c_from_string(marked, 0,
@@ -417,8 +417,6 @@ static int compile_and_attach(struct request *rq, struct ew_attach_plan *plan)
 	t2 = now_ms();
 	diag = capture_end(&cap);
 	remove_headers(rq, dir);
-	rq->ncflags--;
-	free(rq->cflags[rq->ncflags]);
 	send_diagnostics(diag, rq, dir);
 	free(diag);
 	if (!mod) {
