@@ -33,6 +33,18 @@
 #define EW_F_TTY		(1U << 7)	/* has a controlling terminal */
 #define EW_F_NS_KNOWN		(1U << 8)	/* cgroup_id..ns_pid are filled in */
 
+/*
+ * The maps execwatch looks for by name. A probe declares them with these
+ * names as tokens (BPF_PERF_OUTPUT(events), ...); docs/probes.md says what
+ * each must be.
+ */
+#define EW_MAP_EVENTS		"events"	/* the samples: BPF_PERF_OUTPUT */
+#define EW_MAP_CTL		"ctl"		/* the generation to report for */
+#define EW_MAP_STAGE		"stage"		/* execs between entry and return */
+#define EW_MAP_SEQS		"seqs"		/* per-CPU sequence counters */
+#define EW_MAP_DROPS		"drops"		/* per-CPU counts by EW_DROP_* */
+#define EW_MAP_SCRATCH		"scratch"	/* per-CPU sample buffers */
+
 /* drops[cause] (a per-CPU array in the probe): events lost before they
  * could be sent. A loss after the sequence number is taken shows as a gap. */
 #define EW_DROP_STAGE_FULL	0	/* no room to stage an exec at entry */

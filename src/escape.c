@@ -49,7 +49,8 @@ static void escape_control(struct ew_buf *b, unsigned char c,
 	case '\r': ew_buf_puts(b, "\\r"); return;
 	case '\\': ew_buf_puts(b, "\\\\"); return;
 	case '"':
-		ew_buf_puts(b, mode == EW_ESC_TERMINAL ? "\"" : "\\\"");
+		ew_buf_puts(b, mode == EW_ESC_TERMINAL || mode == EW_ESC_MESSAGE ?
+			    "\"" : "\\\"");
 		return;
 	}
 	if (mode == EW_ESC_JSON)
@@ -69,7 +70,8 @@ void ew_escape(struct ew_buf *b, const char *s, size_t len,
 		unsigned cp;
 		size_t n;
 
-		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') {
+		if (c >= 0x20 && c < 0x7f && c != '"' &&
+		    (c != '\\' || mode == EW_ESC_MESSAGE)) {
 			i++, run++;
 			continue;
 		}

@@ -22,6 +22,7 @@
 enum ew_escape_mode {
 	EW_ESC_TERMINAL,
 	EW_ESC_TERMINAL_QUOTED,	/* inside "...": also " becomes \" */
+	EW_ESC_MESSAGE,		/* a line of execwatch's own: \ stays as it is */
 	EW_ESC_JSON,
 };
 

@@ -120,3 +120,14 @@ int ew_decode(const void *data, size_t size,
 	*out = x;
 	return 0;
 }
+
+void ew_joined_args(struct ew_buf *b, const struct ew_exec *x)
+{
+	uint32_t i;
+
+	ew_buf_put(b, x->filename, x->filename_len);
+	for (i = 1; i < x->nargs; i++) {
+		ew_buf_putc(b, ' ');
+		ew_buf_put(b, x->args[i].s, x->args[i].len);
+	}
+}

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "containers.h"
 
 struct ew_arg {
@@ -55,5 +56,8 @@ struct ew_decode_limits {
  */
 int ew_decode(const void *data, size_t size,
 	      const struct ew_decode_limits *lim, struct ew_exec **out);
+
+/* The file name followed by argv[1..], raw, space-separated (-l matches it). */
+void ew_joined_args(struct ew_buf *b, const struct ew_exec *x);
 
 #endif

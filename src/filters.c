@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "filters.h"
-#include "output.h"
+#include "log.h"
+
+#include <errno.h>
 
 #include <stdio.h>
 #include <string.h>
 
-static int compile(regex_t *re, const char *pat, const char *opt, char *err,
-		   size_t errlen)
+static int compile(regex_t *re, const char *pat, const char *opt)
 {
 	int rc = regcomp(re, pat, REG_EXTENDED | REG_NOSUB);
 	char why[128];
@@ -14,24 +15,28 @@ static int compile(regex_t *re, const char *pat, const char *opt, char *err,
 	if (!rc)
 		return 0;
 	regerror(rc, re, why, sizeof(why));
-	snprintf(err, errlen, "invalid regular expression '%s' for %s: %s",
-		 pat, opt, why);
-	return -1;
+	ew_err("invalid regular expression '%s' for %s: %s", pat, opt, why);
+	return rc == REG_ESPACE ? -ENOMEM : -EINVAL;
 }
 
-int ew_filters_init(struct ew_filters *f, const char *name, const char *line,
-		    char *err, size_t errlen)
+int ew_filters_init(struct ew_filters *f, const struct env *env)
 {
+	int err;
+
 	memset(f, 0, sizeof(*f));
-	if (name) {
-		if (compile(&f->name, name, "--name", err, errlen))
-			return -1;
+	f->container = env->container;
+	f->alerts_only = env->alerts_only;
+	if (env->name) {
+		err = compile(&f->name, env->name, "--name");
+		if (err)
+			return err;
 		f->has_name = true;
 	}
-	if (line) {
-		if (compile(&f->line, line, "--line", err, errlen)) {
+	if (env->line) {
+		err = compile(&f->line, env->line, "--line");
+		if (err) {
 			ew_filters_free(f);
-			return -1;
+			return err;
 		}
 		f->has_line = true;
 	}

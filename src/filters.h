@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "events.h"
+#include "options.h"
 
 struct ew_filters {
 	regex_t name;
@@ -20,9 +21,9 @@ struct ew_filters {
 	struct ew_buf scratch;
 };
 
-/* Compiles the (extended) regexes; on error, err says which and why. */
-int ew_filters_init(struct ew_filters *f, const char *name, const char *line,
-		    char *err, size_t errlen);
+/* The filters ENV asks for (its regexes were checked by option parsing).
+ * Errors are logged; returns 0 or -errno. */
+int ew_filters_init(struct ew_filters *f, const struct env *env);
 bool ew_filters_match(struct ew_filters *f, const struct ew_exec *x);
 void ew_filters_free(struct ew_filters *f);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "helper_client.h"
+#include "log.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -120,85 +121,89 @@ static int add_cflag(struct ew_probe *out, const char *s)
 	return v[out->ncflags++] ? 0 : -ENOMEM;
 }
 
-/* One message from the helper; returns 1 when done, 0 to go on, <0 failed. */
-static int handle(struct ew_frame *f, bool verbose, struct ew_probe *out)
+/* One message from the helper; returns 1 when done, 0 to go on, or -errno. */
+static int handle(struct ew_frame *f, struct ew_helper_job *job)
 {
 	char *hint;
 
 	switch (f->type) {
 	case EW_MSG_INFO:
-		if (verbose)
-			fprintf(stderr, "execwatch: %s\n", f->data);
+		ew_info("%s", f->data);
 		return 0;
 	case EW_MSG_WARN:
-		fprintf(stderr, "execwatch: warning: %s\n", f->data);
+		ew_warn("%s", f->data);
 		return 0;
 	case EW_MSG_DIAG:
-		fputs(f->data, stderr);
-		if (f->len && f->data[f->len - 1] != '\n')
-			fputc('\n', stderr);
+		ew_log_block(f->data);
 		return 0;
 	case EW_MSG_ERROR:
 		hint = memchr(f->data, 0, f->len);
 		hint = hint && hint + 1 < f->data + f->len ? hint + 1 : NULL;
-		fprintf(stderr, "execwatch: %s%s%s\n", f->data,
-			hint ? "; hint: " : "", hint ? hint : "");
-		return -1;
+		if (hint)
+			ew_err_hint(hint, "%s", f->data);
+		else
+			ew_err("%s", f->data);
+		job->reported = true;
+		return -ECANCELED;
 	case EW_MSG_CFLAG:
-		return add_cflag(out, f->data);
+		return add_cflag(&job->probe, f->data);
 	case EW_MSG_ATTACH:
-		snprintf(out->mechanism, sizeof(out->mechanism), "%s", f->data);
+		snprintf(job->probe.mechanism, sizeof(job->probe.mechanism), "%s",
+			 f->data);
 		return 0;
 	case EW_MSG_FDS:
-		return take_fds(f, out);
+		return take_fds(f, &job->probe);
 	case EW_MSG_DONE:
 		return 1;
 	}
 	return -EPROTO;
 }
 
-static void report_crash(int rc, int status)
+static void report_crash(int err, int status)
 {
 	if (WIFSIGNALED(status))
-		fprintf(stderr, "execwatch: the compile helper was killed (%s)\n",
-			strsignal(WTERMSIG(status)));
+		ew_err("the compile helper was killed (%s)",
+		       strsignal(WTERMSIG(status)));
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		fprintf(stderr, "execwatch: the compile helper could not be started\n");
+		ew_err("the compile helper could not be started");
 	else
-		fprintf(stderr, "execwatch: the compile helper stopped without an answer (%s)\n",
-			strerror(-rc));
+		ew_err("the compile helper stopped without an answer (%s)",
+		       strerror(-err));
 }
 
 int ew_helper_start(const struct ew_helper_req *rq, struct ew_helper_job *job)
 {
 	char path[PATH_MAX];
-	int sv[2];
+	int sv[2], err;
 
 	memset(job, 0, sizeof(*job));
 	job->sock = -1;
-	job->verbose = rq->verbose;
 	if (find_helper(path, sizeof(path))) {
-		fprintf(stderr, "execwatch: cannot find %s next to execwatch or in %s; hint: reinstall execwatch\n",
-			HELPER_NAME, EXECWATCH_LIBEXECDIR);
-		return -1;
+		ew_err_hint("reinstall execwatch",
+			    "cannot find %s next to execwatch or in %s",
+			    HELPER_NAME, EXECWATCH_LIBEXECDIR);
+		return -ENOENT;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
-		fprintf(stderr, "execwatch: socketpair: %s\n", strerror(errno));
-		return -1;
+		err = -errno;
+		ew_err("socketpair: %s", strerror(-err));
+		return err;
 	}
 	job->pid = spawn(path, sv[1]);
+	err = -errno;
 	close(sv[1]);
 	if (job->pid < 0) {
-		fprintf(stderr, "execwatch: cannot start %s: %s\n", path,
-			strerror(errno));
+		ew_err("cannot start %s: %s", path, strerror(-err));
 		close(sv[0]);
-		return -1;
+		return err;
 	}
 	job->sock = sv[0];
-	if (send_request(job->sock, rq)) {
+	err = send_request(job->sock, rq);
+	if (err) {
 		ew_helper_cancel(job);
-		fprintf(stderr, "execwatch: the compile helper stopped before reading its request\n");
-		return -1;
+		ew_err("the compile helper stopped before reading its request (%s)",
+		       strerror(-err));
+		return err;
 	}
 	return 0;
 }
@@ -214,7 +219,7 @@ static enum ew_job_state finish(struct ew_helper_job *job, int rc)
 	job->pid = 0;
 	if (rc == 1)
 		return EW_JOB_DONE;
-	if (rc < -1)
+	if (!job->reported)
 		report_crash(rc, status);
 	ew_probe_close(&job->probe);
 	return EW_JOB_FAILED;
@@ -225,10 +230,8 @@ enum ew_job_state ew_helper_step(struct ew_helper_job *job)
 	struct ew_frame f;
 	int rc = ew_recv(job->sock, &f);
 
-	if (rc == -EINTR)
-		return EW_JOB_RUNNING;
 	if (!rc) {
-		rc = handle(&f, job->verbose, &job->probe);
+		rc = handle(&f, job);
 		ew_frame_free(&f);
 	}
 	return rc ? finish(job, rc) : EW_JOB_RUNNING;
@@ -248,34 +251,42 @@ void ew_helper_cancel(struct ew_helper_job *job)
 	job->sock = -1;
 }
 
-enum ew_load_result ew_helper_load(const struct ew_helper_req *rq, int sigfd,
-				   struct ew_probe *out)
+int ew_helper_load(const struct ew_helper_req *rq, int sigfd,
+		   struct ew_probe *out)
 {
 	struct ew_helper_job job;
 	enum ew_job_state st = EW_JOB_RUNNING;
+	int err;
 
 	memset(out, 0, sizeof(*out));
-	if (ew_helper_start(rq, &job))
-		return EW_LOAD_FAILED;
+	err = ew_helper_start(rq, &job);
+	if (err)
+		return err;
 	while (st == EW_JOB_RUNNING) {
 		struct pollfd p[2] = { { .fd = job.sock, .events = POLLIN },
 				       { .fd = sigfd, .events = POLLIN } };
 
-		if (poll(p, sigfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
-			break;
+		if (poll(p, sigfd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			ew_err("poll: %s", strerror(-err));
+			ew_helper_cancel(&job);
+			return err;
+		}
 		if (sigfd >= 0 && p[1].revents) {
 			ew_helper_cancel(&job);
-			return EW_LOAD_INTERRUPTED;
+			return -EINTR;
 		}
 		if (p[0].revents)
 			st = ew_helper_step(&job);
 	}
 	if (st != EW_JOB_DONE) {
 		ew_helper_cancel(&job);
-		return EW_LOAD_FAILED;
+		return -ECANCELED;
 	}
 	*out = job.probe;
-	return EW_LOAD_OK;
+	return 0;
 }
 
 const struct ew_map *ew_probe_map(const struct ew_probe *p, const char *name)

@@ -39,29 +39,28 @@ struct ew_helper_req {
 	bool dry_run;
 };
 
-enum ew_load_result {
-	EW_LOAD_OK = 0,
-	EW_LOAD_FAILED = -1,	/* reported on stderr */
-	EW_LOAD_INTERRUPTED = 1, /* a signal arrived on sigfd */
-};
-
-/* Starts the helper, compiles and attaches; blocking, a signal on SIGFD
- * cancels it. */
-enum ew_load_result ew_helper_load(const struct ew_helper_req *rq, int sigfd,
-				   struct ew_probe *out);
+/*
+ * Starts the helper, compiles and attaches; blocking, a signal on SIGFD
+ * cancels it. Returns 0, -EINTR for a signal, or another -errno once the
+ * failure was reported.
+ */
+int ew_helper_load(const struct ew_helper_req *rq, int sigfd,
+		   struct ew_probe *out);
 
 /* The same, step by step, for a caller with a loop of its own (--watch):
  * start, then step whenever job->sock is readable. */
 struct ew_helper_job {
 	int sock;
 	pid_t pid;
-	bool verbose;
+	bool reported;			/* the helper said why it failed */
 	struct ew_probe probe;		/* complete once DONE */
 };
 
 enum ew_job_state { EW_JOB_RUNNING, EW_JOB_DONE, EW_JOB_FAILED };
 
+/* Errors are reported; returns 0 or -errno. */
 int ew_helper_start(const struct ew_helper_req *rq, struct ew_helper_job *job);
+/* Reads one message; a failure (DONE never came) is reported. */
 enum ew_job_state ew_helper_step(struct ew_helper_job *job);
 void ew_helper_cancel(struct ew_helper_job *job);
 const struct ew_map *ew_probe_map(const struct ew_probe *p, const char *name);

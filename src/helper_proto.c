@@ -94,11 +94,11 @@ static int recv_all(int sock, void *buf, size_t len, struct ew_frame *f)
 		struct cmsghdr *cm;
 		ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				return -EINTR;
+		/* A signal mid-frame must not lose the frame's place. */
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
 			return -errno;
-		}
 		if (n == 0)
 			return -EPIPE;
 		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {

@@ -2,6 +2,9 @@
 #include "map_dump.h"
 #include "escape.h"
 
+#include <linux/types.h>
+#include "../probes/event.h"
+
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <linux/bpf.h>
@@ -12,8 +15,9 @@
 
 bool ew_map_is_internal(const char *name)
 {
-	static const char *const names[] = { "events", "stage", "scratch",
-					     "seqs", "ctl", "drops", NULL };
+	static const char *const names[] = { EW_MAP_EVENTS, EW_MAP_STAGE,
+					     EW_MAP_SCRATCH, EW_MAP_SEQS,
+					     EW_MAP_CTL, EW_MAP_DROPS, NULL };
 	int i;
 
 	for (i = 0; names[i]; i++)

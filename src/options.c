@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "options.h"
+#include "containers.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <regex.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef EXECWATCH_VERSION
 #define EXECWATCH_VERSION "0.0.0"
@@ -159,31 +163,88 @@ static bool is_pow2(long v)
 	return v > 0 && (v & (v - 1)) == 0;
 }
 
-static int bad(FILE *err, const char *opt, const char *val, const char *want)
+/* Every usage error: one line saying what is wrong, one pointing at --help. */
+static int __attribute__((format(printf, 2, 3)))
+usage_error(FILE *err, const char *fmt, ...)
 {
-	fprintf(err, "execwatch: invalid value '%s' for %s: %s\n"
-		     "Try 'execwatch --help' for more information.\n",
-		val, opt, want);
+	va_list ap;
+
+	fputs("execwatch: ", err);
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'execwatch --help' for more information.\n", err);
 	return EW_PARSE_USAGE;
 }
 
-/* getopt leaves a bad short option in optopt, a bad long one in argv. */
-static int bad_option(FILE *err, const char *fmt, char **argv)
+static int bad(FILE *err, const char *opt, const char *val, const char *want)
 {
-	char name[3] = { '-', (char)optopt, 0 };
-	const char *arg = argv[optind - 1];
-	const char *opt = optopt > 0 && optopt < 128 && strncmp(arg, "--", 2) ?
-			  name : arg;
+	return usage_error(err, "invalid value '%s' for %s: %s", val, opt, want);
+}
 
-	fprintf(err, "execwatch: ");
-	fprintf(err, fmt, opt);
-	fprintf(err, "\nTry 'execwatch --help' for more information.\n");
-	return EW_PARSE_USAGE;
+/* getopt leaves a bad short option in optopt, a bad long one in argv. */
+static const char *failed_option(char **argv, char name[3])
+{
+	const char *arg = argv[optind - 1];
+
+	name[0] = '-';
+	name[1] = (char)optopt;
+	name[2] = 0;
+	return optopt > 0 && optopt < 128 && strncmp(arg, "--", 2) ? name : arg;
+}
+
+static int check_regex(FILE *err, const char *pat, const char *opt)
+{
+	regex_t re;
+	char why[128];
+	int rc;
+
+	if (!pat)
+		return 0;
+	rc = regcomp(&re, pat, REG_EXTENDED | REG_NOSUB);
+	if (!rc) {
+		regfree(&re);
+		return 0;
+	}
+	regerror(rc, &re, why, sizeof(why));
+	return usage_error(err, "invalid regular expression '%s' for %s: %s",
+			   pat, opt, why);
+}
+
+/* At least one name between the commas. */
+static bool has_name(const char *list)
+{
+	return strspn(list, ",") != strlen(list);
+}
+
+/* What the options imply, once, so that env is not touched after parsing. */
+static int finish(struct env *env, FILE *err)
+{
+	if (env->watch && !env->probe)
+		return usage_error(err, "--watch needs --probe FILE (the file to watch)");
+	if (env->shells && !has_name(env->shells))
+		return usage_error(err, "--shells needs at least one name");
+	if (check_regex(err, env->name, "--name") ||
+	    check_regex(err, env->line, "--line"))
+		return EW_PARSE_USAGE;
+	if (env->selftest) {
+		env->fails = true;	/* the failing canary must be seen */
+		if (!env->duration)
+			env->duration = 10;	/* a canary not seen by then is lost */
+	}
+	/* Colour only on a terminal, and never where NO_COLOR is set. */
+	env->color = !env->output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	/* Where containers run already, the table has their column from the
+	 * start (else it appears with the first container seen). */
+	if (env->format == EW_FMT_TABLE && !env->show_container)
+		env->show_container = ew_containers_running();
+	return EW_PARSE_OK;
 }
 
 enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
 				      FILE *out, FILE *err)
 {
+	char name[3];
 	int c;
 	long v;
 
@@ -293,21 +354,14 @@ enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
 			fprintf(out, "execwatch %s\n", EXECWATCH_VERSION);
 			return EW_PARSE_EXIT;
 		case ':':
-			return bad_option(err, "option '%s' needs a value", argv);
+			return usage_error(err, "option '%s' needs a value",
+					   failed_option(argv, name));
 		default:
-			return bad_option(err, "unknown option '%s'", argv);
+			return usage_error(err, "unknown option '%s'",
+					   failed_option(argv, name));
 		}
 	}
-	if (env->watch && !env->probe) {
-		fprintf(err, "execwatch: --watch needs --probe FILE (the file to watch)\n"
-			     "Try 'execwatch --help' for more information.\n");
-		return EW_PARSE_USAGE;
-	}
-	if (optind < argc) {
-		fprintf(err, "execwatch: unexpected argument '%s'\n"
-			     "Try 'execwatch --help' for more information.\n",
-			argv[optind]);
-		return EW_PARSE_USAGE;
-	}
-	return EW_PARSE_OK;
+	if (optind < argc)
+		return usage_error(err, "unexpected argument '%s'", argv[optind]);
+	return finish(env, err);
 }

@@ -37,13 +37,13 @@ struct env {
 	bool watch;		/* --watch: reload the probe when it is saved */
 	bool print_source;
 	bool selftest;
-	bool show_container;	/* -C: the CONTAINER column from the start */
+	bool show_container;	/* -C, or containers run: the CONTAINER column from the start */
 	bool containers_only;	/* --containers, decided in the kernel */
 	const char *container;	/* --container ID-PREFIX */
 	const char *shells;	/* --shells LIST, NULL: the default */
 	bool alerts_only;
 	bool alert_interactive;	/* --alert interactive */
-	bool color;		/* set by main: a terminal, and no NO_COLOR */
+	bool color;		/* a terminal, and no NO_COLOR */
 	bool verbose;
 };
 
@@ -54,7 +54,8 @@ enum ew_parse_result {
 };
 
 void ew_env_defaults(struct env *env);
-/* Parses argv into env; prints help/version to out and errors to err. */
+/* Parses argv into env and decides what the options imply (env is not
+ * changed after this); prints help/version to out and errors to err. */
 enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
 				      FILE *out, FILE *err);
 void ew_usage(FILE *f);

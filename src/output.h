@@ -17,8 +17,6 @@ struct ew_when {
 void ew_table_header(struct ew_buf *b, const struct env *env);
 void ew_table_row(struct ew_buf *b, const struct env *env,
 		  const struct ew_exec *x, const struct ew_when *when);
-/* filename followed by argv[1..], raw, for -l matching. */
-void ew_joined_args(struct ew_buf *b, const struct ew_exec *x);
 
 void ew_json_line(struct ew_buf *b, const struct ew_exec *x,
 		  const struct ew_when *when);

@@ -93,14 +93,3 @@ void ew_table_row(struct ew_buf *b, const struct env *env,
 		ew_buf_puts(b, "\033[0m");
 	ew_buf_putc(b, '\n');
 }
-
-void ew_joined_args(struct ew_buf *b, const struct ew_exec *x)
-{
-	uint32_t i;
-
-	ew_buf_put(b, x->filename, x->filename_len);
-	for (i = 1; i < x->nargs; i++) {
-		ew_buf_putc(b, ' ');
-		ew_buf_put(b, x->args[i].s, x->args[i].len);
-	}
-}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "probe_source.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,88 +10,90 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int read_file(const char *path, char **out, char *err, size_t errlen,
-		     char *hint, size_t hintlen)
+static const char start_hint[] =
+	"'execwatch --print-source > my.bpf.c' writes the built-in probe to start from";
+
+static int read_file(const char *path, char **out)
 {
 	struct stat st;
 	ssize_t n;
 	char *text;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int err, fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot open probe %s: %s", path,
-			 strerror(errno));
-		snprintf(hint, hintlen, "'execwatch --print-source > my.bpf.c' writes the built-in probe to start from");
-		return -1;
+		err = -errno;
+		ew_err_hint(start_hint, "cannot open probe %s: %s", path,
+			    strerror(-err));
+		return err;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "probe %s is not a regular file", path);
-		snprintf(hint, hintlen, "pass the path of a BPF C source file");
-		goto fail;
+		ew_err_hint("pass the path of a BPF C source file",
+			    "probe %s is not a regular file", path);
+		err = -EINVAL;
+		goto out;
 	}
 	if (st.st_size == 0 || st.st_size > EW_PROBE_MAX_SIZE) {
-		snprintf(err, errlen, "probe %s is %s", path,
-			 st.st_size ? "larger than 1 MiB" : "empty");
-		snprintf(hint, hintlen, "'execwatch --print-source > my.bpf.c' writes the built-in probe to start from");
-		goto fail;
+		ew_err_hint(start_hint, "probe %s is %s", path,
+			    st.st_size ? "larger than 1 MiB" : "empty");
+		err = -EINVAL;
+		goto out;
 	}
 	text = malloc(st.st_size + 1);
 	if (!text) {
-		snprintf(err, errlen, "out of memory reading %s", path);
-		goto fail;
+		ew_err("out of memory reading %s", path);
+		err = -ENOMEM;
+		goto out;
 	}
 	n = read(fd, text, st.st_size);
-	close(fd);
 	if (n != st.st_size) {
-		snprintf(err, errlen, "cannot read probe %s: %s", path,
-			 n < 0 ? strerror(errno) : "short read");
+		err = n < 0 ? -errno : -EIO;
+		ew_err("cannot read probe %s: %s", path,
+		       n < 0 ? strerror(-err) : "short read");
 		free(text);
-		return -1;
+		goto out;
 	}
 	text[n] = 0;
 	if (memchr(text, 0, n)) {
-		snprintf(err, errlen, "probe %s is not C source (it holds NUL bytes)",
-			 path);
-		snprintf(hint, hintlen, "pass the .c file, not a compiled object");
+		ew_err_hint("pass the .c file, not a compiled object",
+			    "probe %s is not C source (it holds NUL bytes)", path);
 		free(text);
-		return -1;
+		err = -EINVAL;
+		goto out;
 	}
 	*out = text;
-	return 0;
-fail:
+	err = 0;
+out:
 	close(fd);
-	return -1;
+	return err;
 }
 
-int ew_probe_source_load(const char *path, struct ew_probe_src *src,
-			 char *err, size_t errlen, char *hint, size_t hintlen)
+int ew_probe_source_load(const char *path, struct ew_probe_src *src)
 {
+	char dir[PATH_MAX];
+	const char *slash;
+	int err;
+
 	memset(src, 0, sizeof(*src));
-	hint[0] = 0;
 	if (!path) {
 		src->text = strdup(ew_builtin_probe);
 		src->builtin = true;
 		snprintf(src->name, sizeof(src->name), "execwatch.bpf.c (built-in)");
 		if (!src->text) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
+			ew_err("out of memory");
+			return -ENOMEM;
 		}
 		return 0;
 	}
 	snprintf(src->name, sizeof(src->name), "%s", path);
-	if (read_file(path, &src->text, err, errlen, hint, hintlen))
-		return -1;
+	err = read_file(path, &src->text);
+	if (err)
+		return err;
 	/* The probe's own headers, next to it, can be included too. */
-	{
-		char dir[PATH_MAX];
-		const char *slash;
-
-		if (!realpath(path, dir))
-			snprintf(dir, sizeof(dir), ".");
-		slash = strrchr(dir, '/');
-		snprintf(src->include, sizeof(src->include), "-I%.*s",
-			 slash && slash != dir ? (int)(slash - dir) : 1, dir);
-	}
+	if (!realpath(path, dir))
+		snprintf(dir, sizeof(dir), ".");
+	slash = strrchr(dir, '/');
+	snprintf(src->include, sizeof(src->include), "-I%.*s",
+		 slash && slash != dir ? (int)(slash - dir) : 1, dir);
 	return 0;
 }
 
@@ -126,14 +129,39 @@ void ew_probe_cflags(const struct env *env, unsigned gen, struct ew_cflags *out)
 		add(out, "-DEW_CONTAINERS_ONLY=%ld", 1);
 }
 
-int ew_probe_flag_list(const struct ew_cflags *cf, const struct ew_probe_src *src,
-		       const char **out)
+int ew_probe_build(struct ew_probe_build *b, const struct env *env,
+		   unsigned gen, const char *attach, const char *ctl_pin)
 {
-	int i;
+	int i, err;
 
-	for (i = 0; i < cf->n; i++)
-		out[i] = cf->flag[i];
-	if (*src->include)
-		out[i++] = src->include;
-	return i;
+	memset(b, 0, sizeof(*b));
+	err = ew_probe_source_load(env->probe, &b->src);
+	if (err)
+		return err;
+	ew_probe_cflags(env, gen, &b->cf);
+	for (i = 0; i < b->cf.n; i++)
+		b->flags[i] = b->cf.flag[i];
+	if (*b->src.include)
+		b->flags[i++] = b->src.include;
+	if (ctl_pin) {
+		snprintf(b->pin_flag, sizeof(b->pin_flag), "-DEW_CTL_PIN=\"%s\"",
+			 ctl_pin);
+		b->flags[i++] = b->pin_flag;
+	}
+	b->req = (struct ew_helper_req){
+		.source = b->src.text,
+		.name = b->src.name,
+		.attach = attach,
+		.event_h = ew_builtin_event_h,
+		.cflags = b->flags,
+		.ncflags = i,
+		.verbose = env->verbose,
+		.dry_run = env->print_source,
+	};
+	return 0;
+}
+
+void ew_probe_build_free(struct ew_probe_build *b)
+{
+	ew_probe_source_free(&b->src);
 }

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The probe's text (built in, or a user's file) and the -D flags from options. */
+/*
+ * The probe's text (built in, or a user's file), the -D flags that carry
+ * options into it, and the request for the compile helper built from both.
+ */
 #ifndef EXECWATCH_PROBE_SOURCE_H
 #define EXECWATCH_PROBE_SOURCE_H
 
@@ -7,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "helper_client.h"
 #include "options.h"
 
 #define EW_PROBE_MAX_SIZE (1 << 20)
@@ -23,9 +27,8 @@ struct ew_probe_src {
 	bool builtin;
 };
 
-/* PATH NULL: the built-in probe. Errors: message and hint in err. */
-int ew_probe_source_load(const char *path, struct ew_probe_src *src,
-			 char *err, size_t errlen, char *hint, size_t hintlen);
+/* PATH NULL: the built-in probe. Errors are logged; returns 0 or -errno. */
+int ew_probe_source_load(const char *path, struct ew_probe_src *src);
 void ew_probe_source_free(struct ew_probe_src *src);
 
 struct ew_cflags {
@@ -36,9 +39,22 @@ struct ew_cflags {
 /* The -D flags that carry options into the probe, so filters run in the kernel. */
 void ew_probe_cflags(const struct env *env, unsigned gen, struct ew_cflags *out);
 
-/* The flags for the helper: CF's, then SRC's include directory if any.
- * OUT has room for EW_MAX_OPT_FLAGS + 1; returns how many. */
-int ew_probe_flag_list(const struct ew_cflags *cf, const struct ew_probe_src *src,
-		       const char **out);
+/* One compile of the probe: its text and the helper's request, which
+ * points into the rest of this struct. */
+struct ew_probe_build {
+	struct ew_probe_src src;
+	struct ew_cflags cf;
+	const char *flags[EW_MAX_OPT_FLAGS + 2];
+	char pin_flag[PATH_MAX + 24];
+	struct ew_helper_req req;
+};
+
+/*
+ * For generation GEN with ATTACH ("auto", "kprobe", "tracepoint"), sharing
+ * the ctl map pinned at CTL_PIN (NULL: none). Errors are logged.
+ */
+int ew_probe_build(struct ew_probe_build *b, const struct env *env,
+		   unsigned gen, const char *attach, const char *ctl_pin);
+void ew_probe_build_free(struct ew_probe_build *b);
 
 #endif

@@ -1,91 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "reload.h"
+#include "log.h"
+#include "probe_source.h"
+
+#include <linux/types.h>
+#include "../probes/event.h"
 
 #include <bpf/bpf.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #define BPFFS "/sys/fs/bpf"
 #define BPF_FS_MAGIC_NUMBER 0xcafe4a11
+#define DEBOUNCE_NS (50 * 1000000ULL)	/* editors write a file in several steps */
 
-int ew_watch_open(struct ew_watch *w, const char *path)
+struct ew_reload {
+	const struct env *env;
+	int ep;
+	uint64_t job_tag;
+	int inotify;
+	char dir[PATH_MAX];
+	char base[NAME_MAX + 1];
+	uint64_t due;		/* a save was seen: compile then; 0 when none */
+	uint64_t started;	/* when the save being compiled was read */
+	struct ew_helper_job job;
+	bool running;
+	unsigned next;		/* the generation being compiled */
+	char pin[64];		/* the running generation's ctl, shared for the swap */
+};
+
+static uint64_t now_ns(void)
 {
-	const char *slash = strrchr(path, '/');
+	struct timespec ts;
 
-	w->path = path;
-	if (slash) {
-		snprintf(w->dir, sizeof(w->dir), "%.*s", (int)(slash - path + (slash == path)),
-			 path);
-		snprintf(w->base, sizeof(w->base), "%s", slash + 1);
-	} else {
-		snprintf(w->dir, sizeof(w->dir), ".");
-		snprintf(w->base, sizeof(w->base), "%s", path);
-	}
-	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (w->fd < 0)
-		return -errno;
-	if (inotify_add_watch(w->fd, w->dir, IN_CLOSE_WRITE | IN_MOVED_TO |
-			      IN_CREATE | IN_DELETE | IN_MOVED_FROM) < 0) {
-		int err = -errno;
-
-		close(w->fd);
-		w->fd = -1;
-		return err;
-	}
-	return 0;
-}
-
-bool ew_watch_changed(struct ew_watch *w)
-{
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	bool changed = false, gone = false;
-	ssize_t n;
-
-	while ((n = read(w->fd, buf, sizeof(buf))) > 0) {
-		const char *p;
-
-		for (p = buf; p < buf + n;) {
-			const struct inotify_event *ev = (const void *)p;
-
-			p += sizeof(*ev) + ev->len;
-			if (!ev->len || strcmp(ev->name, w->base))
-				continue;
-			if (ev->mask & (IN_DELETE | IN_MOVED_FROM))
-				gone = true;
-			if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) {
-				changed = true;
-				gone = false;
-			}
-		}
-	}
-	if (changed) {
-		struct stat st;
-
-		if (stat(w->path, &st) || !S_ISREG(st.st_mode)) {
-			fprintf(stderr, "execwatch: %s is no longer a regular file; still tracing with the probe already loaded\n",
-				w->path);
-			return false;
-		}
-	}
-	if (gone && !changed)
-		fprintf(stderr, "execwatch: %s was removed; still tracing with the probe already loaded, waiting for it to come back\n",
-			w->path);
-	return changed;
-}
-
-void ew_watch_close(struct ew_watch *w)
-{
-	if (w->fd >= 0)
-		close(w->fd);
-	w->fd = -1;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 static int ensure_bpffs(void)
@@ -99,24 +60,28 @@ static int ensure_bpffs(void)
 	return 0;
 }
 
-int ew_pin_ctl(int map_fd, char *path, size_t len)
+/* Where the next generation's probe (-DEW_CTL_PIN=<path>) finds the map. */
+static int pin_ctl(struct ew_reload *r, int map_fd)
 {
 	int err = ensure_bpffs();
 
 	if (err)
 		return err;
-	snprintf(path, len, BPFFS "/execwatch-%d-ctl", (int)getpid());
-	unlink(path);
-	return bpf_obj_pin(map_fd, path) ? -errno : 0;
+	snprintf(r->pin, sizeof(r->pin), BPFFS "/execwatch-%d-ctl", (int)getpid());
+	unlink(r->pin);
+	return bpf_obj_pin(map_fd, r->pin) ? -errno : 0;
 }
 
-void ew_unpin(const char *path)
+/* The pin lives only while a reload compiles. */
+static void unpin(struct ew_reload *r)
 {
-	if (path && *path)
-		unlink(path);
+	if (*r->pin)
+		unlink(r->pin);
+	*r->pin = 0;
 }
 
-void ew_unpin_stale(void)
+/* A pin left by an execwatch that was killed mid-reload. */
+static void unpin_stale(void)
 {
 	DIR *d = opendir(BPFFS);
 	struct dirent *de;
@@ -135,4 +100,172 @@ void ew_unpin_stale(void)
 		unlink(path);
 	}
 	closedir(d);
+}
+
+int ew_reload_open(const struct env *env, int ep, uint64_t watch_tag,
+		   uint64_t job_tag, struct ew_reload **out)
+{
+	struct ew_reload *r = calloc(1, sizeof(*r));
+	const char *path = env->probe, *slash = strrchr(path, '/');
+	struct epoll_event ee = { .events = EPOLLIN, .data.u64 = watch_tag };
+	int err;
+
+	*out = NULL;
+	if (!r) {
+		ew_err("out of memory");
+		return -ENOMEM;
+	}
+	r->env = env;
+	r->ep = ep;
+	r->job_tag = job_tag;
+	r->job.sock = -1;
+	if (slash) {
+		snprintf(r->dir, sizeof(r->dir), "%.*s",
+			 (int)(slash - path + (slash == path)), path);
+		snprintf(r->base, sizeof(r->base), "%s", slash + 1);
+	} else {
+		snprintf(r->dir, sizeof(r->dir), ".");
+		snprintf(r->base, sizeof(r->base), "%s", path);
+	}
+	r->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (r->inotify < 0 ||
+	    inotify_add_watch(r->inotify, r->dir, IN_CLOSE_WRITE | IN_MOVED_TO |
+			      IN_CREATE | IN_DELETE | IN_MOVED_FROM) < 0 ||
+	    epoll_ctl(ep, EPOLL_CTL_ADD, r->inotify, &ee)) {
+		err = -errno;
+		ew_err("cannot watch %s: %s", path, strerror(-err));
+		ew_reload_free(r);
+		return err;
+	}
+	unpin_stale();
+	*out = r;
+	return 0;
+}
+
+/* True if the file was written, created or renamed into place. Says so
+ * once if it was removed or is not a file. */
+static bool changed(struct ew_reload *r)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool saved = false, gone = false;
+	struct stat st;
+	ssize_t n;
+
+	while ((n = read(r->inotify, buf, sizeof(buf))) > 0) {
+		const char *p;
+
+		for (p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const void *)p;
+
+			p += sizeof(*ev) + ev->len;
+			if (!ev->len || strcmp(ev->name, r->base))
+				continue;
+			if (ev->mask & (IN_DELETE | IN_MOVED_FROM))
+				gone = true;
+			if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) {
+				saved = true;
+				gone = false;
+			}
+		}
+	}
+	if (saved && (stat(r->env->probe, &st) || !S_ISREG(st.st_mode))) {
+		ew_warn("%s is no longer a regular file; still tracing with the probe already loaded",
+			r->env->probe);
+		return false;
+	}
+	if (gone && !saved)
+		ew_warn("%s was removed; still tracing with the probe already loaded, waiting for it to come back",
+			r->env->probe);
+	return saved;
+}
+
+void ew_reload_on_watch(struct ew_reload *r, uint64_t now)
+{
+	if (changed(r))
+		r->due = now + DEBOUNCE_NS;
+}
+
+uint64_t ew_reload_due(const struct ew_reload *r)
+{
+	return r->running ? 0 : r->due;
+}
+
+static void start(struct ew_reload *r, const struct ew_gen *cur)
+{
+	const struct ew_probe *p = ew_gen_probe(cur);
+	const struct ew_map *ctl = ew_probe_map(p, EW_MAP_CTL);
+	struct ew_probe_build b;
+	struct epoll_event ee = { .events = EPOLLIN, .data.u64 = r->job_tag };
+	int err;
+
+	r->due = 0;
+	r->next = ew_gen_num(cur) + 1;
+	if (ctl && (err = pin_ctl(r, ctl->fd))) {
+		ew_err("cannot pin the " EW_MAP_CTL " map for the swap (%s); still tracing with generation %u",
+		       strerror(-err), ew_gen_num(cur));
+		return;
+	}
+	if (!ctl)
+		ew_warn("the probe has no " EW_MAP_CTL " map, so execs during the swap may be reported twice");
+	if (ew_probe_build(&b, r->env, r->next, p->mechanism, *r->pin ? r->pin : NULL)) {
+		ew_err("still tracing with generation %u", ew_gen_num(cur));
+		unpin(r);
+		return;
+	}
+	r->started = now_ns();
+	err = ew_helper_start(&b.req, &r->job);
+	ew_probe_build_free(&b);
+	if (!err && epoll_ctl(r->ep, EPOLL_CTL_ADD, r->job.sock, &ee)) {
+		err = -errno;
+		ew_err("epoll: %s", strerror(-err));
+		ew_helper_cancel(&r->job);
+	}
+	if (err) {
+		unpin(r);
+		return;
+	}
+	r->running = true;
+}
+
+void ew_reload_tick(struct ew_reload *r, uint64_t now, const struct ew_gen *cur)
+{
+	if (r->due && now >= r->due && !r->running)
+		start(r, cur);
+}
+
+int ew_reload_on_job(struct ew_reload *r, struct ew_probe *probe,
+		     unsigned *num)
+{
+	enum ew_job_state st = ew_helper_step(&r->job);
+
+	if (st == EW_JOB_RUNNING)
+		return 0;
+	r->running = false;
+	unpin(r);
+	if (st == EW_JOB_FAILED) {
+		ew_err("%s did not load; still tracing with generation %u",
+		       r->env->probe, r->next - 1);
+		return -EINVAL;
+	}
+	*probe = r->job.probe;
+	memset(&r->job.probe, 0, sizeof(r->job.probe));
+	*num = r->next;
+	return 1;
+}
+
+uint64_t ew_reload_started(const struct ew_reload *r)
+{
+	return r->started;
+}
+
+void ew_reload_free(struct ew_reload *r)
+{
+	if (!r)
+		return;
+	if (r->running)
+		ew_helper_cancel(&r->job);
+	unpin(r);
+	if (r->inotify >= 0)
+		close(r->inotify);
+	free(r);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "selftest.h"
 #include "events.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,7 @@ struct canary {
 };
 
 struct ew_selftest {
+	struct ew_sink sink;
 	char self[PATH_MAX];
 	struct canary c[NCANARY];
 	int seen;
@@ -86,21 +88,24 @@ static int open_fds(struct ew_selftest *s)
 	return 0;
 }
 
-static int start_canaries(void *ctx)
+static int start_canaries(struct ew_sink *sink, const char *mechanism)
 {
-	struct ew_selftest *s = ctx;
-	int k;
+	struct ew_selftest *s = (struct ew_selftest *)sink;
+	int k, err;
 
-	if (open_fds(s)) {
-		fprintf(stderr, "execwatch: selftest: cannot prepare canaries: %s\n",
-			strerror(errno));
-		return -1;
+	err = open_fds(s);
+	if (err) {
+		ew_err("selftest: cannot prepare canaries: %s", strerror(-err));
+		return err;
 	}
 	for (k = 0; k < NCANARY; k++) {
 		pid_t pid = fork();
 
-		if (pid < 0)
-			return -1;
+		if (pid < 0) {
+			err = -errno;
+			ew_err("selftest: fork: %s", strerror(-err));
+			return err;
+		}
 		if (pid == 0) {
 			sigset_t none;
 
@@ -158,9 +163,10 @@ static void check(struct ew_selftest *s, int k, const struct ew_exec *x)
 	s->seen++;
 }
 
-static bool on_event(void *ctx, const struct ew_exec *x)
+static bool on_event(struct ew_sink *sink, const struct ew_exec *x,
+		     const struct ew_when *w)
 {
-	struct ew_selftest *s = ctx;
+	struct ew_selftest *s = (struct ew_selftest *)sink;
 	int k;
 
 	for (k = 0; k < NCANARY; k++)
@@ -169,16 +175,26 @@ static bool on_event(void *ctx, const struct ew_exec *x)
 	return s->seen == NCANARY;
 }
 
+/* It prints nothing: no flush, no maps, no file to reopen. */
+static const struct ew_sink_ops selftest_ops = {
+	.armed = start_canaries,
+	.exec = on_event,
+};
+
 struct ew_selftest *ew_selftest_new(void)
 {
 	struct ew_selftest *s = calloc(1, sizeof(*s));
 	ssize_t n;
 	int k;
 
-	if (!s)
+	if (!s) {
+		ew_err("out of memory");
 		return NULL;
+	}
+	s->sink.ops = &selftest_ops;
 	n = readlink("/proc/self/exe", s->self, sizeof(s->self) - 1);
 	if (n <= 0) {
+		ew_err("selftest: cannot find its own binary: %s", strerror(errno));
 		free(s);
 		return NULL;
 	}
@@ -188,11 +204,9 @@ struct ew_selftest *ew_selftest_new(void)
 	return s;
 }
 
-void ew_selftest_hooks(struct ew_selftest *s, struct ew_trace_hooks *h)
+struct ew_sink *ew_selftest_sink(struct ew_selftest *s)
 {
-	h->armed = start_canaries;
-	h->event = on_event;
-	h->ctx = s;
+	return &s->sink;
 }
 
 static const char *mark(bool ok)

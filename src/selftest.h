@@ -9,15 +9,18 @@
 
 #include <stdbool.h>
 
-#include "trace.h"
+#include "sink.h"
 
 /* argv[1] of a canary: execwatch exits 0 at once when it sees it. */
 #define EW_CANARY_ARG "--selftest-canary"
 
 struct ew_selftest;
 
+/* Errors are logged; returns NULL on failure. */
 struct ew_selftest *ew_selftest_new(void);
-void ew_selftest_hooks(struct ew_selftest *s, struct ew_trace_hooks *h);
+/* The sink the tracer hands events to: it starts the canaries once the
+ * probe is armed and checks each one's event. */
+struct ew_sink *ew_selftest_sink(struct ew_selftest *s);
 /* Prints the per-canary report; returns the exit status. */
 int ew_selftest_report(struct ew_selftest *s, const char *mechanism,
 		       double elapsed_ms);

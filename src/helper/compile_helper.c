@@ -7,6 +7,7 @@
  * the long-running tracer never carries the compiler's memory.
  */
 #include "../helper_proto.h"
+#include "../log.h"
 #include "attach.h"
 #include "btf_offsets.h"
 #include "kheaders.h"
@@ -455,7 +456,8 @@ int main(void)
 	/* BCC prints some messages on stdout; stdout belongs to the events. */
 	dup2(STDERR_FILENO, STDOUT_FILENO);
 	if (read_request(&rq)) {
-		fprintf(stderr, "execwatch-compile: bad request; this program is started by execwatch\n");
+		ew_log_init("execwatch-compile", false);
+		ew_err("bad request; this program is started by execwatch");
 		return 2;
 	}
 	if (check_headers() || ensure_tracefs())

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixtures.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,19 +21,7 @@ static const char cid[] =
 static struct ew_exec *mk(const char *filename, const char *const *argv,
 			  uint32_t n)
 {
-	struct ew_exec *x = calloc(1, sizeof(*x) + n * sizeof(x->args[0]));
-	uint32_t i;
-
-	assert_non_null(x);
-	strncpy(x->comm, "runc", 16);
-	x->filename = filename;
-	x->filename_len = strlen(filename);
-	for (i = 0; i < n; i++) {
-		x->args[i].s = argv[i];
-		x->args[i].len = strlen(argv[i]);
-	}
-	x->nargs = x->argc = n;
-	return x;
+	return ew_test_exec("runc", filename, argv, n);
 }
 
 /* In a container, started from inside it, no terminal. */

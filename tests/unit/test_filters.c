@@ -6,43 +6,47 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixtures.h"
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "filters.h"
 
+/* An exec whose arguments point at the caller's strings. */
 static struct ew_exec *mk(const char *comm, const char *filename,
 			  const char *const *argv, uint32_t n)
 {
-	struct ew_exec *x = calloc(1, sizeof(*x) + n * sizeof(x->args[0]));
-	uint32_t i;
-
-	assert_non_null(x);
-	strncpy(x->comm, comm, 16);
-	x->filename = filename;
-	x->filename_len = strlen(filename);
-	for (i = 0; i < n; i++) {
-		x->args[i].s = argv[i];
-		x->args[i].len = strlen(argv[i]);
-	}
-	x->nargs = x->argc = n;
-	return x;
+	return ew_test_exec(comm, filename, argv, n);
 }
 
 static const char *const docker_argv[] = {
 	"docker", "exec", "-it", "9e02dfdeb94f", "/bin/bash",
 };
 
+/* Filters for these options, as the tracer makes them. */
+static int init(struct ew_filters *f, const char *name, const char *line,
+		const char *container, bool alerts_only)
+{
+	struct env env;
+
+	ew_env_defaults(&env);
+	env.name = name;
+	env.line = line;
+	env.container = container;
+	env.alerts_only = alerts_only;
+	return ew_filters_init(f, &env);
+}
+
 static bool matches(const char *name, const char *line,
 		    const struct ew_exec *x)
 {
 	struct ew_filters f;
-	char err[256] = "";
 	bool m;
 
-	assert_int_equal(ew_filters_init(&f, name, line, err, sizeof(err)), 0);
-	assert_string_equal(err, "");
+	assert_int_equal(init(&f, name, line, NULL, false), 0);
 	m = ew_filters_match(&f, x);
 	/* A second look gives the same answer (the scratch buffer is reused). */
 	assert_int_equal(ew_filters_match(&f, x), m);
@@ -129,32 +133,39 @@ static void expected_error(char *out, size_t len, const char *pat,
 
 	assert_int_not_equal(rc, 0);
 	regerror(rc, &re, why, sizeof(why));
-	snprintf(out, len, "invalid regular expression '%s' for %s: %s", pat,
-		 opt, why);
+	snprintf(out, len, "execwatch: invalid regular expression '%s' for %s: %s\n",
+		 pat, opt, why);
 }
 
+/* Option parsing refuses these first; the filters say so too, once. */
 static void test_invalid_name(void **state)
 {
+	struct ew_test_log log;
 	struct ew_filters f;
-	char err[256] = "", want[256];
+	char want[256], *got;
 
 	expected_error(want, sizeof(want), "(", "--name");
-	assert_int_equal(ew_filters_init(&f, "(", "ok", err, sizeof(err)), -1);
-	assert_string_equal(err, want);
-	assert_int_equal(strncmp(err, "invalid regular expression '(' for --name: ", 43), 0);
+	ew_test_log_start(&log);
+	assert_int_equal(init(&f, "(", "ok", NULL, false), -EINVAL);
+	got = ew_test_log_end(&log);
+	assert_string_equal(got, want);
+	free(got);
 	assert_false(f.has_name);
 	assert_false(f.has_line);
 }
 
 static void test_invalid_line(void **state)
 {
+	struct ew_test_log log;
 	struct ew_filters f;
-	char err[256] = "", want[256];
+	char want[256], *got;
 
 	expected_error(want, sizeof(want), "a[b", "--line");
-	assert_int_equal(ew_filters_init(&f, "ok", "a[b", err, sizeof(err)), -1);
-	assert_string_equal(err, want);
-	assert_int_equal(strncmp(err, "invalid regular expression 'a[b' for --line: ", 45), 0);
+	ew_test_log_start(&log);
+	assert_int_equal(init(&f, "ok", "a[b", NULL, false), -EINVAL);
+	got = ew_test_log_end(&log);
+	assert_string_equal(got, want);
+	free(got);
 	/* The name regex compiled first was released. */
 	assert_false(f.has_name);
 	assert_false(f.has_line);
@@ -162,7 +173,7 @@ static void test_invalid_line(void **state)
 	ew_filters_free(&f);
 }
 
-/* --container PREFIX and --alerts-only, set by main after init. */
+/* --container PREFIX and --alerts-only. */
 
 static const char flt_cid[] =
 	"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819";
@@ -171,12 +182,9 @@ static bool matches_ct(const char *container, bool alerts_only,
 		       const char *name, const struct ew_exec *x)
 {
 	struct ew_filters f;
-	char err[256] = "";
 	bool m;
 
-	assert_int_equal(ew_filters_init(&f, name, NULL, err, sizeof(err)), 0);
-	f.container = container;
-	f.alerts_only = alerts_only;
+	assert_int_equal(init(&f, name, NULL, container, alerts_only), 0);
 	m = ew_filters_match(&f, x);
 	assert_int_equal(ew_filters_match(&f, x), m);
 	ew_filters_free(&f);
@@ -196,10 +204,9 @@ static struct ew_exec *in_container(void)
 static void test_init_clears_container_fields(void **state)
 {
 	struct ew_filters f;
-	char err[256] = "";
 
 	memset(&f, 0x55, sizeof(f));
-	assert_int_equal(ew_filters_init(&f, NULL, NULL, err, sizeof(err)), 0);
+	assert_int_equal(init(&f, NULL, NULL, NULL, false), 0);
 	assert_null(f.container);
 	assert_false(f.alerts_only);
 	ew_filters_free(&f);

@@ -235,6 +235,52 @@ static void test_regexes(void **state)
 	run_free(&r);
 }
 
+/* Bad regexes and shell lists are usage errors, found before any compile. */
+static void test_checked_at_parse_time(void **state)
+{
+	struct run r;
+
+	run(&r, "-n", "(", NULL);
+	assert_int_equal(r.rc, EW_PARSE_USAGE);
+	assert_non_null(strstr(r.err, "execwatch: invalid regular expression '(' for --name: "));
+	assert_non_null(strstr(r.err, "\nTry 'execwatch --help' for more information.\n"));
+	run_free(&r);
+	run(&r, "-l", "a[b", NULL);
+	assert_int_equal(r.rc, EW_PARSE_USAGE);
+	assert_non_null(strstr(r.err, "invalid regular expression 'a[b' for --line: "));
+	run_free(&r);
+	run(&r, "--shells", ",", NULL);
+	expect_usage(&r, "execwatch: --shells needs at least one name\nTry 'execwatch --help' for more information.\n");
+	run_free(&r);
+	run(&r, "--shells", ",,,", NULL);
+	assert_int_equal(r.rc, EW_PARSE_USAGE);
+	run_free(&r);
+	run(&r, "--shells", ",sh", NULL);
+	expect_ok(&r);
+	run_free(&r);
+}
+
+/* What the options imply is decided by the parser, not after it. */
+static void test_implied(void **state)
+{
+	struct run r;
+
+	run(&r, "--selftest", NULL);
+	expect_ok(&r);
+	assert_true(r.env.fails);
+	assert_true(r.env.duration == 10);
+	run_free(&r);
+	run(&r, "--selftest", "--duration", "3", NULL);
+	expect_ok(&r);
+	assert_true(r.env.duration == 3);
+	run_free(&r);
+	/* Never colour into a file (or, here, a test's pipe). */
+	run(&r, "--output", "/tmp/x", NULL);
+	expect_ok(&r);
+	assert_false(r.env.color);
+	run_free(&r);
+}
+
 static void expect_max_args(const char *v, int want)
 {
 	struct run r;
@@ -476,6 +522,8 @@ int main(void)
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_ids_invalid),
 		cmocka_unit_test(test_regexes),
+		cmocka_unit_test(test_checked_at_parse_time),
+		cmocka_unit_test(test_implied),
 		cmocka_unit_test(test_max_args),
 		cmocka_unit_test(test_max_arg_len),
 		cmocka_unit_test(test_reorder_ms),

@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixtures.h"
+#include "json_check.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,20 +19,7 @@
 static struct ew_exec *mk(const char *comm, const char *filename,
 			  const char *const *argv, uint32_t n)
 {
-	struct ew_exec *x = calloc(1, sizeof(*x) + n * sizeof(x->args[0]));
-	uint32_t i;
-
-	assert_non_null(x);
-	strncpy(x->comm, comm, 16);
-	x->filename = filename;
-	x->filename_len = strlen(filename);
-	for (i = 0; i < n; i++) {
-		x->args[i].s = argv[i];
-		x->args[i].len = strlen(argv[i]);
-	}
-	x->nargs = n;
-	x->argc = n;
-	return x;
+	return ew_test_exec(comm, filename, argv, n);
 }
 
 static const char *const docker_argv[] = {
@@ -256,135 +246,21 @@ static void test_joined_args(void **state)
 	ew_buf_free(&b);
 }
 
-/* A small JSON checker: one value, strict grammar, no trailing bytes. */
-struct js {
-	const char *p;
-};
-
-static bool js_value(struct js *j, int depth);
-
-static void js_ws(struct js *j)
-{
-	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
-		j->p++;
-}
-
-static bool js_string(struct js *j)
-{
-	int i;
-
-	if (*j->p++ != '"')
-		return false;
-	while (*j->p != '"') {
-		unsigned char c = *j->p++;
-
-		if (c < 0x20)
-			return false;
-		if (c != '\\')
-			continue;
-		c = *j->p++;
-		if (c == 'u') {
-			for (i = 0; i < 4; i++)
-				if (!isxdigit((unsigned char)*j->p++))
-					return false;
-		} else if (!c || !strchr("\"\\/bfnrt", c)) {
-			return false;
-		}
-	}
-	j->p++;
-	return true;
-}
-
-static bool js_number(struct js *j)
-{
-	const char *start = j->p;
-
-	if (*j->p == '-')
-		j->p++;
-	if (!isdigit((unsigned char)*j->p))
-		return false;
-	if (*j->p == '0' && isdigit((unsigned char)j->p[1]))
-		return false;
-	while (isdigit((unsigned char)*j->p))
-		j->p++;
-	return j->p > start;
-}
-
-static bool js_word(struct js *j, const char *w)
-{
-	size_t n = strlen(w);
-
-	if (strncmp(j->p, w, n))
-		return false;
-	j->p += n;
-	return true;
-}
-
-static bool js_items(struct js *j, char close, bool keys, int depth)
-{
-	js_ws(j);
-	if (*j->p == close) {
-		j->p++;
-		return true;
-	}
-	for (;;) {
-		js_ws(j);
-		if (keys) {
-			if (!js_string(j))
-				return false;
-			js_ws(j);
-			if (*j->p++ != ':')
-				return false;
-		}
-		if (!js_value(j, depth + 1))
-			return false;
-		js_ws(j);
-		if (*j->p == close) {
-			j->p++;
-			return true;
-		}
-		if (*j->p++ != ',')
-			return false;
-	}
-}
-
-static bool js_value(struct js *j, int depth)
-{
-	if (depth > 16)
-		return false;
-	js_ws(j);
-	switch (*j->p) {
-	case '{': j->p++; return js_items(j, '}', true, depth);
-	case '[': j->p++; return js_items(j, ']', false, depth);
-	case '"': return js_string(j);
-	case 't': return js_word(j, "true");
-	case 'f': return js_word(j, "false");
-	case 'n': return js_word(j, "null");
-	default: return js_number(j);
-	}
-}
-
-/* A JSON Lines record: one object, then exactly one newline. */
-static bool json_line_valid(const char *s)
-{
-	struct js j = { s };
-	size_t len = strlen(s);
-
-	if (!len || s[len - 1] != '\n' || memchr(s, '\n', len - 1))
-		return false;
-	if (*s != '{' || !js_value(&j, 0))
-		return false;
-	return !strcmp(j.p, "\n");
-}
-
 static void test_json_checker(void **state)
 {
-	assert_true(json_line_valid("{\"a\":[1,-2,\"x\\u0041\"],\"b\":null}\n"));
-	assert_false(json_line_valid("{\"a\":1}"));
-	assert_false(json_line_valid("{\"a\":\"\x1b\"}\n"));
-	assert_false(json_line_valid("{\"a\":\"\\x1b\"}\n"));
-	assert_false(json_line_valid("{\"a\":1,}\n"));
-	assert_false(json_line_valid("{\"a\":1}}\n"));
+	static const char *const good[] = {
+		"{\"a\":[1,-2,\"x\\u0041\"],\"b\":null}\n",
+	};
+	static const char *const bad[] = {
+		"{\"a\":1}", "{\"a\":\"\x1b\"}\n", "{\"a\":\"\\x1b\"}\n",
+		"{\"a\":1,}\n", "{\"a\":1}}\n", "[1]\n", "{\"a\":1}\n{}\n",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_true(ew_json_line_valid(good[i], strlen(good[i])));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(ew_json_line_valid(bad[i], strlen(bad[i])));
 }
 
 static void check_json(const struct ew_exec *x, const struct ew_when *w,
@@ -395,7 +271,7 @@ static void check_json(const struct ew_exec *x, const struct ew_when *w,
 	ew_json_line(&b, x, w);
 	assert_false(b.oom);
 	assert_string_equal(b.p, want);
-	assert_true(json_line_valid(b.p));
+	assert_true(ew_json_line_valid(b.p, b.len));
 	ew_buf_free(&b);
 }
 
@@ -463,7 +339,7 @@ static void test_json_no_args(void **state)
 
 	ew_json_line(&b, x, &w);
 	assert_non_null(strstr(b.p, ",\"filename\":\"\",\"argv\":[],\"argc\":null,"));
-	assert_true(json_line_valid(b.p));
+	assert_true(ew_json_line_valid(b.p, b.len));
 	ew_buf_free(&b);
 	free(x);
 }
