@@ -40,6 +40,7 @@
 #include "output.h"
 #include "helper/kallsyms.h"
 #include "helper/line_marks.h"
+#include "json_check.h"
 
 #define CHECK(cond, ...)                                                     \
 	do {                                                                 \
@@ -52,44 +53,6 @@
 		}                                                            \
 	} while (0)
 
-/* ------------------------------------------------------------------ */
-/* UTF-8, written independently of ew_utf8_len.                        */
-
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629), 0 if none. */
-static size_t utf8_seq(const unsigned char *p, size_t avail, uint32_t *cp)
-{
-	uint32_t c;
-	size_t n, i;
-
-	if (!avail)
-		return 0;
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if ((p[0] & 0xe0) == 0xc0)
-		n = 2, c = p[0] & 0x1f;
-	else if ((p[0] & 0xf0) == 0xe0)
-		n = 3, c = p[0] & 0x0f;
-	else if ((p[0] & 0xf8) == 0xf0)
-		n = 4, c = p[0] & 0x07;
-	else
-		return 0;
-	if (avail < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) ||
-	    (n == 4 && c < 0x10000) || c > 0x10ffff ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 /* What escape.h says never reaches a terminal raw: C1 controls, bidi
  * marks, overrides and isolates, line and paragraph separators, BOM. */
 static bool display_changing(uint32_t cp)
@@ -98,25 +61,6 @@ static bool display_changing(uint32_t cp)
 	       cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
 	       cp == 0x2029 || cp == 0xfeff;
-}
-
-static void put_utf8(struct ew_buf *b, uint32_t cp)
-{
-	unsigned char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = cp, n = 1;
-	} else if (cp < 0x800) {
-		u[0] = 0xc0 | cp >> 6, u[1] = 0x80 | (cp & 0x3f), n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = 0xe0 | cp >> 12, u[1] = 0x80 | (cp >> 6 & 0x3f);
-		u[2] = 0x80 | (cp & 0x3f), n = 3;
-	} else {
-		u[0] = 0xf0 | cp >> 18, u[1] = 0x80 | (cp >> 12 & 0x3f);
-		u[2] = 0x80 | (cp >> 6 & 0x3f), u[3] = 0x80 | (cp & 0x3f), n = 4;
-	}
-	ew_buf_put(b, u, n);
 }
 
 /*
@@ -135,7 +79,7 @@ static void check_terminal_text(const char *what, const char *s, size_t len,
 		CHECK(p[i] >= 0x20 || (newlines_ok && p[i] == '\n'),
 		      "%s: control byte 0x%02x at byte %zu of %zu", what, p[i], i, len);
 		CHECK(p[i] != 0x7f, "%s: DEL at byte %zu of %zu", what, i, len);
-		n = utf8_seq(p + i, len - i, &cp);
+		n = ew_json_utf8_seq(p + i, len - i, &cp);
 		CHECK(n, "%s: invalid UTF-8 (0x%02x) at byte %zu of %zu", what, p[i], i, len);
 		CHECK(!display_changing(cp), "%s: U+%04X at byte %zu of %zu", what,
 		      (unsigned)cp, i, len);
@@ -143,251 +87,15 @@ static void check_terminal_text(const char *what, const char *s, size_t len,
 	}
 }
 
-/* ------------------------------------------------------------------ */
-/* A small strict JSON parser (RFC 8259): validates, and decodes strings
- * with the surrogateescape rule escape.h documents (\udcNN: byte NN).    */
-
-struct jp {
-	const unsigned char *p, *end;
-	int depth;
-	bool lone_surrogate;	/* a \uXXXX surrogate other than \udc80..ff */
-};
-
-#define JSON_MAX_DEPTH 64
-
-static void ws(struct jp *j)
-{
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
-				 *j->p == '\n' || *j->p == '\r'))
-		j->p++;
-}
-
-static bool lit(struct jp *j, const char *w)
-{
-	size_t n = strlen(w);
-
-	if ((size_t)(j->end - j->p) < n || memcmp(j->p, w, n))
-		return false;
-	j->p += n;
-	return true;
-}
-
-static int hex4(const unsigned char *p)
-{
-	int v = 0, i;
-
-	for (i = 0; i < 4; i++) {
-		int c = p[i];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v |= c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v |= c - 'A' + 10;
-		else
-			return -1;
-	}
-	return v;
-}
-
-/* At '"'. Decoded bytes go to OUT when it is not NULL. */
-static bool jstring(struct jp *j, struct ew_buf *out)
-{
-	if (j->p >= j->end || *j->p != '"')
-		return false;
-	j->p++;
-	while (j->p < j->end) {
-		unsigned char c = *j->p;
-		uint32_t cp;
-		size_t n;
-
-		if (c == '"') {
-			j->p++;
-			return true;
-		}
-		if (c < 0x20)
-			return false;
-		if (c != '\\') {
-			n = utf8_seq(j->p, j->end - j->p, &cp);
-			if (!n)
-				return false;
-			if (out)
-				ew_buf_put(out, j->p, n);
-			j->p += n;
-			continue;
-		}
-		if (j->end - j->p < 2)
-			return false;
-		c = j->p[1];
-		j->p += 2;
-		switch (c) {
-		case '"': case '\\': case '/':
-			if (out)
-				ew_buf_putc(out, c);
-			continue;
-		case 'b': if (out) ew_buf_putc(out, '\b'); continue;
-		case 'f': if (out) ew_buf_putc(out, '\f'); continue;
-		case 'n': if (out) ew_buf_putc(out, '\n'); continue;
-		case 'r': if (out) ew_buf_putc(out, '\r'); continue;
-		case 't': if (out) ew_buf_putc(out, '\t'); continue;
-		case 'u':
-			break;
-		default:
-			return false;
-		}
-		if (j->end - j->p < 4)
-			return false;
-		{
-			int v = hex4(j->p), lo;
-
-			if (v < 0)
-				return false;
-			j->p += 4;
-			if (v >= 0xd800 && v <= 0xdbff && j->end - j->p >= 6 &&
-			    j->p[0] == '\\' && j->p[1] == 'u' &&
-			    (lo = hex4(j->p + 2)) >= 0xdc00 && lo <= 0xdfff) {
-				j->p += 6;
-				if (out)
-					put_utf8(out, 0x10000 + ((v - 0xd800) << 10) +
-						 (lo - 0xdc00));
-			} else if (v >= 0xdc80 && v <= 0xdcff) {
-				if (out)	/* surrogateescape */
-					ew_buf_putc(out, (char)(v & 0xff));
-			} else if (v >= 0xd800 && v <= 0xdfff) {
-				j->lone_surrogate = true;
-			} else if (out) {
-				put_utf8(out, v);
-			}
-		}
-	}
-	return false;
-}
-
-static bool digits(struct jp *j)
-{
-	const unsigned char *s = j->p;
-
-	while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
-		j->p++;
-	return j->p > s;
-}
-
-static bool jnumber(struct jp *j)
-{
-	if (j->p < j->end && *j->p == '-')
-		j->p++;
-	if (j->p < j->end && *j->p == '0')
-		j->p++;
-	else if (j->p >= j->end || *j->p < '1' || *j->p > '9' || !digits(j))
-		return false;
-	if (j->p < j->end && *j->p == '.') {
-		j->p++;
-		if (!digits(j))
-			return false;
-	}
-	if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
-		j->p++;
-		if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
-			j->p++;
-		if (!digits(j))
-			return false;
-	}
-	return true;
-}
-
-static bool jvalue(struct jp *j);
-
-static bool jarray(struct jp *j)
-{
-	j->p++;	/* '[' */
-	ws(j);
-	if (j->p < j->end && *j->p == ']') {
-		j->p++;
-		return true;
-	}
-	for (;;) {
-		if (!jvalue(j))
-			return false;
-		ws(j);
-		if (j->p >= j->end)
-			return false;
-		if (*j->p == ']') {
-			j->p++;
-			return true;
-		}
-		if (*j->p++ != ',')
-			return false;
-	}
-}
-
-static bool jobject(struct jp *j)
-{
-	j->p++;	/* '{' */
-	ws(j);
-	if (j->p < j->end && *j->p == '}') {
-		j->p++;
-		return true;
-	}
-	for (;;) {
-		ws(j);
-		if (!jstring(j, NULL))
-			return false;
-		ws(j);
-		if (j->p >= j->end || *j->p++ != ':')
-			return false;
-		if (!jvalue(j))
-			return false;
-		ws(j);
-		if (j->p >= j->end)
-			return false;
-		if (*j->p == '}') {
-			j->p++;
-			return true;
-		}
-		if (*j->p++ != ',')
-			return false;
-	}
-}
-
-static bool jvalue(struct jp *j)
-{
-	bool ok;
-
-	ws(j);
-	if (j->p >= j->end)
-		return false;
-	switch (*j->p) {
-	case '{':
-	case '[':
-		if (++j->depth > JSON_MAX_DEPTH)
-			return false;
-		ok = *j->p == '{' ? jobject(j) : jarray(j);
-		j->depth--;
-		return ok;
-	case '"':
-		return jstring(j, NULL);
-	case 't':
-		return lit(j, "true");
-	case 'f':
-		return lit(j, "false");
-	case 'n':
-		return lit(j, "null");
-	default:
-		return jnumber(j);
-	}
-}
-
 /* One JSON Lines record: a single value, then exactly one '\n'. */
 static void check_json_line(const char *what, const char *s, size_t len)
 {
-	struct jp j = { (const unsigned char *)s, (const unsigned char *)s + len };
+	struct ew_json j = { (const unsigned char *)s, (const unsigned char *)s + len };
 
 	CHECK(len && s[len - 1] == '\n', "%s: does not end with a newline", what);
 	CHECK(!memchr(s, '\n', len - 1), "%s: newline inside the record", what);
 	j.end--;
-	CHECK(jvalue(&j), "%s: not JSON (at byte %zu of %zu): %.*s", what,
+	CHECK(ew_json_value(&j), "%s: not JSON (at byte %zu of %zu): %.*s", what,
 	      (size_t)(j.p - (const unsigned char *)s), len, (int)len, s);
 	CHECK(j.p == j.end, "%s: trailing bytes after the JSON value at %zu", what,
 	      (size_t)(j.p - (const unsigned char *)s));
@@ -409,7 +117,7 @@ static void expect_bytes(const char *what, const struct ew_buf *got,
 
 static void check_exec_json(const struct ew_buf *b, const struct ew_exec *x)
 {
-	struct jp j = { (const unsigned char *)b->p, (const unsigned char *)b->p + b->len };
+	struct ew_json j = { (const unsigned char *)b->p, (const unsigned char *)b->p + b->len };
 	struct ew_buf key = { 0 }, val = { 0 };
 	char keys[MAX_KEYS][32];
 	int nkeys = 0, k;
@@ -417,28 +125,28 @@ static void check_exec_json(const struct ew_buf *b, const struct ew_exec *x)
 
 	check_json_line("exec JSON", b->p, b->len);
 	j.end--;	/* the '\n' */
-	ws(&j);
+	ew_json_ws(&j);
 	CHECK(*j.p == '{', "exec JSON is not an object");
 	j.p++;
 	for (;;) {
-		ws(&j);
+		ew_json_ws(&j);
 		ew_buf_reset(&key);
-		CHECK(jstring(&j, &key), "exec JSON: bad key");
+		CHECK(ew_json_string(&j, &key), "exec JSON: bad key");
 		CHECK(!j.lone_surrogate, "exec JSON: lone surrogate in a key");
 		CHECK(key.len < sizeof(keys[0]), "exec JSON: long key");
 		for (k = 0; k < nkeys; k++)
 			CHECK(strcmp(keys[k], key.p), "exec JSON: duplicate key \"%s\"", key.p);
 		CHECK(nkeys < MAX_KEYS, "exec JSON: too many keys");
 		memcpy(keys[nkeys++], key.p, key.len + 1);
-		ws(&j);
+		ew_json_ws(&j);
 		CHECK(*j.p++ == ':', "exec JSON: no ':' after \"%s\"", key.p);
-		ws(&j);
+		ew_json_ws(&j);
 
 		if (!strcmp(key.p, "comm") || !strcmp(key.p, "filename")) {
 			bool comm = key.p[0] == 'c';
 
 			ew_buf_reset(&val);
-			CHECK(jstring(&j, &val), "exec JSON: %s is not a string", key.p);
+			CHECK(ew_json_string(&j, &val), "exec JSON: %s is not a string", key.p);
 			if (comm) {
 				expect_bytes("comm", &val, x->comm, strlen(x->comm));
 				seen_comm = true;
@@ -450,13 +158,13 @@ static void check_exec_json(const struct ew_buf *b, const struct ew_exec *x)
 			uint32_t i = 0;
 
 			CHECK(*j.p++ == '[', "exec JSON: argv is not an array");
-			for (ws(&j); *j.p != ']'; ws(&j)) {
+			for (ew_json_ws(&j); *j.p != ']'; ew_json_ws(&j)) {
 				if (i) {
 					CHECK(*j.p++ == ',', "exec JSON: argv: no ','");
-					ws(&j);
+					ew_json_ws(&j);
 				}
 				ew_buf_reset(&val);
-				CHECK(jstring(&j, &val), "exec JSON: argv[%u] is not a string", i);
+				CHECK(ew_json_string(&j, &val), "exec JSON: argv[%u] is not a string", i);
 				CHECK(i < x->nargs, "exec JSON: argv has more than %u entries",
 				      x->nargs);
 				expect_bytes("argv entry", &val, x->args[i].s, x->args[i].len);
@@ -467,9 +175,9 @@ static void check_exec_json(const struct ew_buf *b, const struct ew_exec *x)
 			      x->nargs);
 			seen_argv = true;
 		} else {
-			CHECK(jvalue(&j), "exec JSON: bad value for \"%s\"", key.p);
+			CHECK(ew_json_value(&j), "exec JSON: bad value for \"%s\"", key.p);
 		}
-		ws(&j);
+		ew_json_ws(&j);
 		if (*j.p == '}')
 			break;
 		CHECK(*j.p++ == ',', "exec JSON: no ',' after \"%s\"", key.p);
@@ -588,7 +296,7 @@ static const char name_re[] = "^[a-z]";
 static struct state *state(void)
 {
 	static struct state *s;
-	char err[256];
+	struct env env;
 
 	if (s)
 		return s;
@@ -600,7 +308,10 @@ static struct state *state(void)
 	s->cache = ew_container_cache_new();
 	CHECK(s->cache, "out of memory");
 	CHECK(!ew_shells_init(&s->shells, NULL), "default shells");
-	CHECK(!ew_filters_init(&s->filters, name_re, line_re, err, sizeof(err)), "%s", err);
+	ew_env_defaults(&env);
+	env.name = name_re;
+	env.line = line_re;
+	CHECK(!ew_filters_init(&s->filters, &env), "filters");
 	CHECK(!regcomp(&s->line_ref, line_re, REG_EXTENDED | REG_NOSUB), "regcomp");
 	CHECK(!regcomp(&s->name_ref, name_re, REG_EXTENDED | REG_NOSUB), "regcomp");
 	return s;

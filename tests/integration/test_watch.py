@@ -37,17 +37,29 @@ class Watch(unittest.TestCase):
 
     def test_swap_is_exactly_once_and_errors_keep_the_old_probe(self):
         t = Tracer("--probe", self.path, "--watch", "-o", "json")
+        tag = "swap-%d" % os.getpid()
+
+        def storm_uids():
+            return [e["uid"] for e in t.events()
+                    if len(e["argv"]) == 4 and e["argv"][1] == tag]
         try:
             (before, _), _ = run_execer("fork-execv", "/bin/true", "before-save")
             t.wait_event(lambda e: e["pid"] == before)
-            tag = "swap-%d" % os.getpid()
-            per = int(os.environ.get("STORM_PER_WORKER", "1500"))
-            storm = subprocess.Popen([EXECSTORM, "-w", "2", "-n", str(per), "-t", tag],
+            # A storm that runs until told to stop, so that the save lands
+            # in its middle on a machine of any speed.
+            storm = subprocess.Popen([EXECSTORM, "-w", "2", "-n", "0", "-t", tag],
                                      stdout=subprocess.PIPE)
+            self.assertTrue(t.wait(lambda: len(storm_uids()) >= 200), t.stderr())
             save_by_rename(self.path, self.text.replace(MARK, "sc->e.uid = 4242;"))
             self.assertTrue(t.wait(lambda: "reloaded" in t.stderr()), t.stderr())
-            self.assertEqual(storm.wait(timeout=ewtest.WAIT * 10), 0)
-            storm.stdout.close()
+            self.assertTrue(t.wait(lambda: storm_uids().count(4242) >= 200), t.stderr())
+            storm.terminate()
+            out, _ = storm.communicate(timeout=ewtest.WAIT)
+            self.assertEqual(storm.returncode, 0)
+            made = dict(tuple(map(int, l.split()[1:])) for l in out.decode().splitlines()
+                        if l.startswith("worker "))
+            self.assertEqual(sorted(made), [0, 1])
+            t.wait(lambda: len(storm_uids()) >= sum(made.values()))
             (after, _), _ = run_execer("fork-execv", "/bin/true", "after-save")
             ev = t.wait_event(lambda e: e["pid"] == after)
             self.assertEqual(ev["uid"], 4242)
@@ -76,15 +88,16 @@ class Watch(unittest.TestCase):
         self.assertEqual(late_ev["uid"], 4242)
         self.assertEqual(t.wait_event(lambda e: e["pid"] == before)["uid"], 0)
 
-        # every exec of the storm exactly once; per worker, old then new
+        # every exec of the storm exactly once; per worker, old then new,
+        # and both generations reported some: the swap came mid-storm
         ours = [e for e in t.events() if len(e["argv"]) == 4 and e["argv"][1] == tag]
         seen = sorted((int(e["argv"][2]), int(e["argv"][3])) for e in ours)
-        self.assertEqual(seen, sorted((w, i) for w in range(2) for i in range(per)))
-        for w in range(2):
+        self.assertEqual(seen, sorted((w, i) for w in made for i in range(made[w])))
+        for w in made:
             uids = [e["uid"] for e in sorted(ours, key=lambda e: int(e["argv"][3]))
                     if int(e["argv"][2]) == w]
             self.assertEqual(uids, sorted(uids))
-            self.assertEqual(set(uids) <= {0, 4242}, True)
+            self.assertEqual(set(uids), {0, 4242}, "worker %d saw one generation" % w)
         self.assertRegex(err, r"events printed, 0 lost")
         self.assertEqual(ewtest.our_progs(), [])
 
