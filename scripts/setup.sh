@@ -17,7 +17,10 @@ packages=(
 	logrotate python3-yaml dpkg-dev bash-completion	# toolbox tests: rotation, deploy files, the .deb, Tab
 	clang libclang-rt-14-dev		# the libFuzzer run
 	libbpf-tools				# the benchmark's smoke run compares with its execsnoop
+	librust-serde-json-dev			# the strict JSON checker (tests/strictjson), built offline
 )
+# Debian's cargo only where none is on PATH already (rustup's, say).
+command -v cargo >/dev/null 2>&1 || packages+=(cargo)
 
 missing=()
 for p in "${packages[@]}"; do
