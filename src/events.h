@@ -16,12 +16,27 @@ struct ew_arg {
 	bool cut;		/* longer than shown */
 };
 
+/* What the exec ran from (json: exe_kind). */
+enum ew_exe_kind {
+	EW_EXE_FILE,		/* a file named by its path */
+	EW_EXE_FD,		/* a file named by a descriptor (/dev/fd/N, /proc/PID/fd/N) */
+	EW_EXE_MEMFD,		/* an anonymous memory file (memfd_create) */
+	EW_EXE_DELETED,		/* a file with no name left (unlinked, O_TMPFILE) */
+};
+
 struct ew_exec {
 	uint64_t ts_ns;
-	uint64_t enter_ns;
+	uint64_t enter_ns;	/* valid when entered */
 	uint64_t seq;
 	uint64_t cgroup_id;
-	uint32_t cpu, pid, tid, ppid, uid, flags;
+	uint32_t cpu, pid, tid, ppid, flags;
+	uint32_t uid, gid, euid, egid;
+	uint32_t entry;		/* EW_ENTRY_* (probes/event.h) */
+	bool entered;		/* the system call's entry was seen */
+	bool setuid;		/* the exec changed credentials (AT_SECURE) */
+	bool refused;		/* refused before the system call ran */
+	bool no_return;		/* failed past the point of no return */
+	enum ew_exe_kind exe_kind;
 	uint32_t mntns, pidns, parent_pidns, ns_pid;
 	bool ns_known;		/* the namespace fields above were filled in */
 	bool tty;		/* had a controlling terminal */
@@ -33,6 +48,14 @@ struct ew_exec {
 	uint32_t filename_len;
 	bool filename_cut;
 	bool filename_unreadable;
+	const char *interp;	/* the #! program the kernel ran instead; NULL for a binary */
+	uint32_t interp_len;
+	/*
+	 * For a script: where the script's own path stands in args[]; the
+	 * entries before it are the interpreter and its argument, those after
+	 * it the arguments the caller passed. 0 for a binary.
+	 */
+	uint32_t script_at;
 	uint32_t argc;		/* arguments the process had, 0 if unknown */
 	bool args_truncated;	/* some argument not shown, or not whole */
 	bool args_unreadable;
@@ -57,7 +80,11 @@ struct ew_decode_limits {
 int ew_decode(const void *data, size_t size,
 	      const struct ew_decode_limits *lim, struct ew_exec **out);
 
-/* The file name followed by argv[1..], raw, space-separated (-l matches it). */
+/* The first of args[] the caller passed after argv[0]: 1, or past the
+ * interpreter's entries for a script. */
+uint32_t ew_exec_caller_args(const struct ew_exec *x);
+/* The command as invoked: the file name, then the caller's arguments,
+ * raw and space-separated (-l matches it). */
 void ew_joined_args(struct ew_buf *b, const struct ew_exec *x);
 
 #endif

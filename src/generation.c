@@ -242,15 +242,9 @@ void ew_gen_retire(struct ew_gen *g, uint64_t at)
 	g->retire_at = at;
 }
 
-/* An old generation is done once no exec it staged is still in flight. */
 bool ew_gen_finished(const struct ew_gen *g, uint64_t now)
 {
-	const struct ew_map *stage = ew_probe_map(&g->probe, EW_MAP_STAGE);
-	__u64 key;
-
-	if (now >= g->retire_at)
-		return true;
-	return stage && bpf_map_get_next_key(stage->fd, NULL, &key) && errno == ENOENT;
+	return now >= g->retire_at;
 }
 
 /* Whatever it still holds is read first: nothing it reported is lost. */
@@ -265,10 +259,13 @@ void ew_gen_settle(struct ew_gen *g)
 	collect_drops(g);
 }
 
+/* Detached first: once the kernel has let go of its programs, nothing
+ * more can arrive, and what is read and counted then is all of it. */
 void ew_gen_close(struct ew_gen *g)
 {
 	if (!g)
 		return;
+	ew_probe_detach(&g->probe);
 	ew_gen_settle(g);
 	gen_free(g);
 }

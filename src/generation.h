@@ -42,8 +42,9 @@ void ew_gen_drain(struct ew_gen *g);
 /* Once a second, after a drain: samples numbered a second ago that never
  * came, and what the probe counted as dropped, go to the ledger. */
 void ew_gen_tick(struct ew_gen *g);
-/* Replaced by a newer generation: finishes its execs until AT at most. */
+/* Replaced by a newer generation: detached at AT (see ew_gen_finished). */
 void ew_gen_retire(struct ew_gen *g, uint64_t at);
+/* For a retired generation: its time is up. */
 bool ew_gen_finished(const struct ew_gen *g, uint64_t now);
 /* Drains, and counts everything numbered that never came. */
 void ew_gen_settle(struct ew_gen *g);

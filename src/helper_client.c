@@ -299,12 +299,20 @@ const struct ew_map *ew_probe_map(const struct ew_probe *p, const char *name)
 	return NULL;
 }
 
-void ew_probe_close(struct ew_probe *p)
+void ew_probe_detach(struct ew_probe *p)
 {
 	int i;
 
 	for (i = 0; i < p->nlinks; i++)
 		close(p->links[i]);
+	p->nlinks = 0;
+}
+
+void ew_probe_close(struct ew_probe *p)
+{
+	int i;
+
+	ew_probe_detach(p);
 	for (i = 0; i < p->nmaps; i++)
 		close(p->maps[i].fd);
 	for (i = 0; i < p->ncflags; i++)

@@ -64,6 +64,8 @@ int ew_helper_start(const struct ew_helper_req *rq, struct ew_helper_job *job);
 enum ew_job_state ew_helper_step(struct ew_helper_job *job);
 void ew_helper_cancel(struct ew_helper_job *job);
 const struct ew_map *ew_probe_map(const struct ew_probe *p, const char *name);
+/* Detaches the probe's programs (its maps stay). */
+void ew_probe_detach(struct ew_probe *p);
 void ew_probe_close(struct ew_probe *p);
 
 #endif

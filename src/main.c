@@ -169,7 +169,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	ew_log_init("execwatch", env.verbose);
-	if (ew_probe_build(&build, &env, 1, env.attach, NULL))
+	if (ew_probe_build(&build, &env, 1, env.attach, NULL, NULL))
 		return 1;
 	if (!env.print_source && check_privileges())
 		goto out;

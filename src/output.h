@@ -20,5 +20,8 @@ void ew_table_row(struct ew_buf *b, const struct env *env,
 
 void ew_json_line(struct ew_buf *b, const struct ew_exec *x,
 		  const struct ew_when *when);
+/* {"event":"lost",...}: where the events would have been. */
+void ew_json_lost(struct ew_buf *b, const char *cause, uint64_t n,
+		  const struct ew_when *when);
 
 #endif

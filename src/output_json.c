@@ -3,6 +3,9 @@
 #include "alerts.h"
 #include "escape.h"
 
+#include <linux/types.h>
+#include "../probes/event.h"
+
 #include <string.h>
 
 static void put_str(struct ew_buf *b, const char *key, const char *s,
@@ -20,7 +23,7 @@ static void put_time(struct ew_buf *b, const struct timespec *ts)
 
 	gmtime_r(&ts->tv_sec, &tm);
 	strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%S", &tm);
-	ew_buf_printf(b, "{\"time\":\"%s.%09ldZ\"", t, ts->tv_nsec);
+	ew_buf_printf(b, ",\"time\":\"%s.%09ldZ\"", t, ts->tv_nsec);
 }
 
 static const char *boolean(bool v)
@@ -49,38 +52,89 @@ static void put_container(struct ew_buf *b, const struct ew_exec *x)
 		ew_buf_puts(b, ",\"alert\":null");
 }
 
-/* The schema is documented in docs/json.md; add fields, never rename. */
-void ew_json_line(struct ew_buf *b, const struct ew_exec *x,
-		  const struct ew_when *when)
+static void put_args(struct ew_buf *b, const char *key, const struct ew_exec *x,
+		     uint32_t from, uint32_t to)
 {
 	uint32_t i;
 
-	put_time(b, &when->wall);
-	ew_buf_printf(b, ",\"ts_ns\":%llu,\"cpu\":%u,\"seq\":%llu",
-		      (unsigned long long)x->ts_ns, x->cpu,
-		      (unsigned long long)x->seq);
-	put_str(b, "comm", x->comm, strlen(x->comm));
-	ew_buf_printf(b, ",\"pid\":%u,\"tid\":%u,\"ppid\":%u,\"uid\":%u,\"ret\":%d",
-		      x->pid, x->tid, x->ppid, x->uid, x->ret);
-	put_str(b, "filename", x->filename, x->filename_len);
-	ew_buf_puts(b, ",\"argv\":[");
-	for (i = 0; i < x->nargs; i++) {
-		if (i)
+	ew_buf_printf(b, ",\"%s\":[", key);
+	for (i = from; i < to; i++) {
+		if (i > from)
 			ew_buf_putc(b, ',');
 		ew_buf_putc(b, '"');
 		ew_escape(b, x->args[i].s, x->args[i].len, EW_ESC_JSON);
 		ew_buf_putc(b, '"');
 	}
 	ew_buf_putc(b, ']');
+}
+
+static const char *const exe_kinds[] = {
+	[EW_EXE_FILE] = "file", [EW_EXE_FD] = "fd", [EW_EXE_MEMFD] = "memfd",
+	[EW_EXE_DELETED] = "deleted",
+};
+
+static const char *const entries[] = {
+	[EW_ENTRY_EXECVE] = "execve", [EW_ENTRY_EXECVEAT] = "execveat",
+	[EW_ENTRY_COMPAT_EXECVE] = "compat_execve",
+	[EW_ENTRY_COMPAT_EXECVEAT] = "compat_execveat", [EW_ENTRY_KERNEL] = "kernel",
+};
+
+static void put_entry(struct ew_buf *b, uint32_t entry)
+{
+	if (entry < sizeof(entries) / sizeof(entries[0]) && entries[entry])
+		ew_buf_printf(b, ",\"entry\":\"%s\"", entries[entry]);
+	else
+		ew_buf_puts(b, ",\"entry\":null");
+}
+
+/* The schema is documented in docs/json.md; add fields, never rename. */
+void ew_json_line(struct ew_buf *b, const struct ew_exec *x,
+		  const struct ew_when *when)
+{
+	ew_buf_puts(b, "{\"event\":\"exec\"");
+	put_time(b, &when->wall);
+	ew_buf_printf(b, ",\"ts_ns\":%llu,\"cpu\":%u,\"seq\":%llu",
+		      (unsigned long long)x->ts_ns, x->cpu,
+		      (unsigned long long)x->seq);
+	put_str(b, "comm", x->comm, strlen(x->comm));
+	ew_buf_printf(b, ",\"pid\":%u,\"tid\":%u,\"ppid\":%u,\"uid\":%u,\"gid\":%u,\"euid\":%u,\"egid\":%u,\"setuid\":%s,\"ret\":%d",
+		      x->pid, x->tid, x->ppid, x->uid, x->gid, x->euid, x->egid,
+		      boolean(x->setuid), x->ret);
+	put_str(b, "filename", x->filename, x->filename_len);
+	put_args(b, "argv", x, 0, x->nargs);
+	if (x->script_at) {
+		put_args(b, "interpreter", x, 0, x->script_at);
+	} else if (x->interp) {	/* where argv does not show it: the program */
+		ew_buf_puts(b, ",\"interpreter\":[\"");
+		ew_escape(b, x->interp, x->interp_len, EW_ESC_JSON);
+		ew_buf_puts(b, "\"]");
+	} else {
+		ew_buf_puts(b, ",\"interpreter\":null");
+	}
 	if (x->argc)
 		ew_buf_printf(b, ",\"argc\":%u", x->argc);
 	else
 		ew_buf_puts(b, ",\"argc\":null");
 	put_container(b, x);
-	ew_buf_printf(b, ",\"args_truncated\":%s,\"args_unreadable\":%s,\"filename_unreadable\":%s,\"execveat\":%s,\"latency_ns\":%llu}\n",
-		      x->args_truncated ? "true" : "false",
-		      x->args_unreadable ? "true" : "false",
-		      x->filename_unreadable ? "true" : "false",
-		      x->execveat ? "true" : "false",
-		      (unsigned long long)(x->ts_ns - x->enter_ns));
+	ew_buf_printf(b, ",\"args_truncated\":%s,\"args_unreadable\":%s,\"filename_truncated\":%s,\"filename_unreadable\":%s,\"exe_kind\":\"%s\",\"execveat\":%s",
+		      boolean(x->args_truncated), boolean(x->args_unreadable),
+		      boolean(x->filename_cut), boolean(x->filename_unreadable),
+		      exe_kinds[x->exe_kind], boolean(x->execveat));
+	put_entry(b, x->entry);
+	ew_buf_printf(b, ",\"refused\":%s,\"no_return\":%s", boolean(x->refused),
+		      boolean(x->no_return));
+	if (x->entered)
+		ew_buf_printf(b, ",\"latency_ns\":%llu}\n",
+			      (unsigned long long)(x->ts_ns - x->enter_ns));
+	else
+		ew_buf_puts(b, ",\"latency_ns\":null}\n");
+}
+
+void ew_json_lost(struct ew_buf *b, const char *cause, uint64_t n,
+		  const struct ew_when *when)
+{
+	ew_buf_puts(b, "{\"event\":\"lost\"");
+	put_time(b, &when->wall);
+	ew_buf_printf(b, ",\"cause\":\"%s\",\"count\":%llu}\n", cause,
+		      (unsigned long long)n);
 }

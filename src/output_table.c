@@ -81,7 +81,8 @@ void ew_table_row(struct ew_buf *b, const struct env *env,
 		ew_buf_puts(b, "[unreadable]");
 	else
 		put_arg(b, env, x->filename, x->filename_len, x->filename_cut);
-	for (i = 1; i < x->nargs; i++) {
+	/* As invoked: for a #! script, its path and the caller's arguments. */
+	for (i = ew_exec_caller_args(x); i < x->nargs; i++) {
 		ew_buf_putc(b, ' ');
 		put_arg(b, env, x->args[i].s, x->args[i].len, x->args[i].cut);
 	}

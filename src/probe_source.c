@@ -130,7 +130,8 @@ void ew_probe_cflags(const struct env *env, unsigned gen, struct ew_cflags *out)
 }
 
 int ew_probe_build(struct ew_probe_build *b, const struct env *env,
-		   unsigned gen, const char *attach, const char *ctl_pin)
+		   unsigned gen, const char *attach, const char *ctl_pin,
+		   const char *stage_pin)
 {
 	int i, err;
 
@@ -144,9 +145,14 @@ int ew_probe_build(struct ew_probe_build *b, const struct env *env,
 	if (*b->src.include)
 		b->flags[i++] = b->src.include;
 	if (ctl_pin) {
-		snprintf(b->pin_flag, sizeof(b->pin_flag), "-DEW_CTL_PIN=\"%s\"",
-			 ctl_pin);
-		b->flags[i++] = b->pin_flag;
+		snprintf(b->pin_flags[0], sizeof(b->pin_flags[0]),
+			 "-DEW_CTL_PIN=\"%s\"", ctl_pin);
+		b->flags[i++] = b->pin_flags[0];
+	}
+	if (stage_pin) {
+		snprintf(b->pin_flags[1], sizeof(b->pin_flags[1]),
+			 "-DEW_STAGE_PIN=\"%s\"", stage_pin);
+		b->flags[i++] = b->pin_flags[1];
 	}
 	b->req = (struct ew_helper_req){
 		.source = b->src.text,

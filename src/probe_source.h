@@ -44,17 +44,19 @@ void ew_probe_cflags(const struct env *env, unsigned gen, struct ew_cflags *out)
 struct ew_probe_build {
 	struct ew_probe_src src;
 	struct ew_cflags cf;
-	const char *flags[EW_MAX_OPT_FLAGS + 2];
-	char pin_flag[PATH_MAX + 24];
+	const char *flags[EW_MAX_OPT_FLAGS + 3];
+	char pin_flags[2][PATH_MAX + 24];
 	struct ew_helper_req req;
 };
 
 /*
  * For generation GEN with ATTACH ("auto", "kprobe", "tracepoint"), sharing
- * the ctl map pinned at CTL_PIN (NULL: none). Errors are logged.
+ * the ctl and stage maps pinned at CTL_PIN and STAGE_PIN (NULL: none).
+ * Errors are logged.
  */
 int ew_probe_build(struct ew_probe_build *b, const struct env *env,
-		   unsigned gen, const char *attach, const char *ctl_pin);
+		   unsigned gen, const char *attach, const char *ctl_pin,
+		   const char *stage_pin);
 void ew_probe_build_free(struct ew_probe_build *b);
 
 #endif

@@ -17,6 +17,7 @@
 #include <sys/epoll.h>
 #include <sys/inotify.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <time.h>
@@ -38,7 +39,8 @@ struct ew_reload {
 	struct ew_helper_job job;
 	bool running;
 	unsigned next;		/* the generation being compiled */
-	char pin[64];		/* the running generation's ctl, shared for the swap */
+	char pin_dir[64];	/* the running generation's ctl and stage, shared */
+	char pins[2][96];	/* for the swap: EW_CTL_PIN, EW_STAGE_PIN */
 };
 
 static uint64_t now_ns(void)
@@ -49,38 +51,82 @@ static uint64_t now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* bpffs, mounted by execwatch only if nothing is: then for root alone. */
 static int ensure_bpffs(void)
 {
 	struct statfs sf;
 
 	if (statfs(BPFFS, &sf) == 0 && sf.f_type == BPF_FS_MAGIC_NUMBER)
 		return 0;
-	if (mount("bpf", BPFFS, "bpf", 0, NULL))
+	if (mount("bpf", BPFFS, "bpf", 0, "mode=0700"))
 		return -errno;
 	return 0;
 }
 
-/* Where the next generation's probe (-DEW_CTL_PIN=<path>) finds the map. */
-static int pin_ctl(struct ew_reload *r, int map_fd)
+/*
+ * The maps the next generation shares, pinned for the length of its
+ * compile in a directory of our own: 0700, and a name nobody can guess
+ * (bpffs is often writable by every user, who could otherwise take the
+ * name first).
+ */
+static int pin_maps(struct ew_reload *r, const struct ew_probe *p)
 {
-	int err = ensure_bpffs();
+	static const char *const shared[] = { EW_MAP_CTL, EW_MAP_STAGE };
+	int err = ensure_bpffs(), i;
+	unsigned char rnd[8];
 
 	if (err)
 		return err;
-	snprintf(r->pin, sizeof(r->pin), BPFFS "/execwatch-%d-ctl", (int)getpid());
-	unlink(r->pin);
-	return bpf_obj_pin(map_fd, r->pin) ? -errno : 0;
+	for (i = 0; i < 8 && !*r->pin_dir; i++) {
+		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+			return -EIO;
+		snprintf(r->pin_dir, sizeof(r->pin_dir),
+			 BPFFS "/execwatch-%d-%02x%02x%02x%02x%02x%02x%02x%02x",
+			 (int)getpid(), rnd[0], rnd[1], rnd[2], rnd[3], rnd[4],
+			 rnd[5], rnd[6], rnd[7]);
+		if (mkdir(r->pin_dir, 0700)) {
+			err = -errno;
+			*r->pin_dir = 0;
+			if (err != -EEXIST)
+				return err;
+		}
+	}
+	if (!*r->pin_dir)
+		return -EEXIST;
+	for (i = 0; i < 2; i++) {
+		const struct ew_map *m = ew_probe_map(p, shared[i]);
+
+		*r->pins[i] = 0;
+		if (!m)
+			continue;
+		snprintf(r->pins[i], sizeof(r->pins[i]), "%s/%s", r->pin_dir,
+			 shared[i]);
+		if (bpf_obj_pin(m->fd, r->pins[i])) {
+			err = -errno;
+			*r->pins[i] = 0;
+			return err;
+		}
+	}
+	return 0;
 }
 
-/* The pin lives only while a reload compiles. */
+/* The pins live only while a reload compiles. */
 static void unpin(struct ew_reload *r)
 {
-	if (*r->pin)
-		unlink(r->pin);
-	*r->pin = 0;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (*r->pins[i])
+			unlink(r->pins[i]);
+		*r->pins[i] = 0;
+	}
+	if (*r->pin_dir)
+		rmdir(r->pin_dir);
+	*r->pin_dir = 0;
 }
 
-/* A pin left by an execwatch that was killed mid-reload. */
+/* Pins left by an execwatch that was killed mid-reload: its own
+ * directories (root's, named for a process that is gone). */
 static void unpin_stale(void)
 {
 	DIR *d = opendir(BPFFS);
@@ -89,15 +135,23 @@ static void unpin_stale(void)
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		char path[300];
-		int pid;
+		char dir[300], path[400];
+		struct stat st;
+		int pid, i;
 
-		if (sscanf(de->d_name, "execwatch-%d-ctl", &pid) != 1 || pid <= 0)
+		if (sscanf(de->d_name, "execwatch-%d-", &pid) != 1 || pid <= 0)
 			continue;
 		if (kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
-		snprintf(path, sizeof(path), BPFFS "/%s", de->d_name);
-		unlink(path);
+		snprintf(dir, sizeof(dir), BPFFS "/%s", de->d_name);
+		if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != 0)
+			continue;
+		for (i = 0; i < 2; i++) {
+			snprintf(path, sizeof(path), "%s/%s", dir,
+				 i ? EW_MAP_STAGE : EW_MAP_CTL);
+			unlink(path);
+		}
+		rmdir(dir);
 	}
 	closedir(d);
 }
@@ -115,6 +169,7 @@ int ew_reload_open(const struct env *env, int ep, uint64_t watch_tag,
 		ew_err("out of memory");
 		return -ENOMEM;
 	}
+	r->inotify = -1;
 	r->env = env;
 	r->ep = ep;
 	r->job_tag = job_tag;
@@ -193,21 +248,24 @@ uint64_t ew_reload_due(const struct ew_reload *r)
 static void start(struct ew_reload *r, const struct ew_gen *cur)
 {
 	const struct ew_probe *p = ew_gen_probe(cur);
-	const struct ew_map *ctl = ew_probe_map(p, EW_MAP_CTL);
 	struct ew_probe_build b;
 	struct epoll_event ee = { .events = EPOLLIN, .data.u64 = r->job_tag };
 	int err;
 
 	r->due = 0;
 	r->next = ew_gen_num(cur) + 1;
-	if (ctl && (err = pin_ctl(r, ctl->fd))) {
-		ew_err("cannot pin the " EW_MAP_CTL " map for the swap (%s); still tracing with generation %u",
+	err = pin_maps(r, p);
+	if (err) {
+		ew_err("cannot pin the probe's maps for the swap (%s); still tracing with generation %u",
 		       strerror(-err), ew_gen_num(cur));
+		unpin(r);
 		return;
 	}
-	if (!ctl)
+	if (!ew_probe_map(p, EW_MAP_CTL))
 		ew_warn("the probe has no " EW_MAP_CTL " map, so execs during the swap may be reported twice");
-	if (ew_probe_build(&b, r->env, r->next, p->mechanism, *r->pin ? r->pin : NULL)) {
+	if (ew_probe_build(&b, r->env, r->next, p->mechanism,
+			   *r->pins[0] ? r->pins[0] : NULL,
+			   *r->pins[1] ? r->pins[1] : NULL)) {
 		ew_err("still tracing with generation %u", ew_gen_num(cur));
 		unpin(r);
 		return;

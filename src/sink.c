@@ -91,6 +91,16 @@ static bool printer_exec(struct ew_sink *s, const struct ew_exec *x,
 	return false;
 }
 
+/* In JSON the consumer sees a loss where the events would have been. */
+static void printer_lost(struct ew_sink *s, enum ew_loss_cause c, uint64_t n,
+			 const struct ew_when *w)
+{
+	struct printer *p = to_printer(s);
+
+	if (p->env->format == EW_FMT_JSON)
+		ew_json_lost(&p->out, ew_loss_id(c), n, w);
+}
+
 static void printer_maps(struct ew_sink *s, const struct ew_probe *probe,
 			 unsigned gen, bool replaced)
 {
@@ -166,6 +176,7 @@ static void printer_close(struct ew_sink *s)
 static const struct ew_sink_ops printer_ops = {
 	.armed = printer_armed,
 	.exec = printer_exec,
+	.lost = printer_lost,
 	.maps = printer_maps,
 	.flush = printer_flush,
 	.reopen = printer_reopen,

@@ -29,7 +29,12 @@
 
 #define NSEC 1000000000ULL
 #define MSEC 1000000ULL
-#define RETIRE_NS (5 * NSEC)	/* the longest an old generation finishes its execs */
+/*
+ * How long a replaced generation stays attached. The stage is shared and
+ * the new generation finishes whatever the old one staged, so this is
+ * only to let the old one's last samples be read with the new one's.
+ */
+#define RETIRE_NS (100 * MSEC)
 
 enum { TAG_SIGNAL = 1, TAG_PERF, TAG_WATCH, TAG_JOB };
 
@@ -187,7 +192,7 @@ static int timeout_ms(const struct tracer *t)
 	if (reload && reload < due)
 		due = reload;
 	if (t->old && now + 20 * MSEC < due)
-		due = now + 20 * MSEC;	/* look at the old generation's stage */
+		due = now + 20 * MSEC;	/* the old generation's time may be up */
 	/* Batched wakeups: read the buffers every window. */
 	if (t->env->reorder_ms && now + t->env->reorder_ms * MSEC < due)
 		due = now + t->env->reorder_ms * MSEC;

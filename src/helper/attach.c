@@ -10,24 +10,76 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const kprobe_progs[] = {
-	"syscall__execve", "do_ret_sys_execve",
-	"syscall__execveat", "do_ret_sys_execveat", NULL,
+enum how { KPROBE, KRETPROBE, TRACEPOINT, RAW_TRACEPOINT };
+
+/* One of the probe's own programs, and where it goes. */
+struct prog {
+	const char *name;
+	enum how how;
+	const char *target;	/* "category:event", a raw tracepoint; NULL: plan->fn[fn] */
+	enum ew_fn fn;
+	bool required;
 };
-static const char *const tracepoint_progs[] = {
-	"tracepoint__syscalls__sys_enter_execve",
-	"tracepoint__syscalls__sys_exit_execve",
-	"tracepoint__syscalls__sys_enter_execveat",
-	"tracepoint__syscalls__sys_exit_execveat", NULL,
+
+#define RAW_EXEC { "raw_tracepoint__sched_process_exec", RAW_TRACEPOINT, \
+		   "sched_process_exec", 0, true }
+#define RAW_ENTER { "raw_tracepoint__sys_enter", RAW_TRACEPOINT, "sys_enter", 0, false }
+#define RAW_EXIT { "raw_tracepoint__sys_exit", RAW_TRACEPOINT, "sys_exit", 0, false }
+
+/*
+ * Exits first: whatever an entry program stages is then always finished.
+ * The optional ones are attached where the probe defines them (-x) and
+ * the kernel has their target (the 32-bit entry).
+ */
+static const struct prog kprobe_progs[] = {
+	RAW_EXEC,
+	{ "do_ret_sys_execve", KRETPROBE, NULL, EW_FN_EXECVE, true },
+	{ "do_ret_sys_execveat", KRETPROBE, NULL, EW_FN_EXECVEAT, true },
+	{ "kretprobe_compat_execve", KRETPROBE, NULL, EW_FN_COMPAT_EXECVE, false },
+	{ "kretprobe_compat_execveat", KRETPROBE, NULL, EW_FN_COMPAT_EXECVEAT, false },
+	{ "tracepoint__syscalls__sys_exit_execve", TRACEPOINT,
+	  "syscalls:sys_exit_execve", 0, false },
+	{ "tracepoint__syscalls__sys_exit_execveat", TRACEPOINT,
+	  "syscalls:sys_exit_execveat", 0, false },
+	RAW_EXIT,
+	{ "syscall__execve", KPROBE, NULL, EW_FN_EXECVE, true },
+	{ "syscall__execveat", KPROBE, NULL, EW_FN_EXECVEAT, true },
+	{ "kprobe_compat_execve", KPROBE, NULL, EW_FN_COMPAT_EXECVE, false },
+	{ "kprobe_compat_execveat", KPROBE, NULL, EW_FN_COMPAT_EXECVEAT, false },
+	{ NULL },
 };
-static const char *const tracepoint_names[] = {
-	"sys_enter_execve", "sys_exit_execve",
-	"sys_enter_execveat", "sys_exit_execveat",
+
+static const struct prog tracepoint_progs[] = {
+	RAW_EXEC,
+	{ "tracepoint__syscalls__sys_exit_execve", TRACEPOINT,
+	  "syscalls:sys_exit_execve", 0, true },
+	{ "tracepoint__syscalls__sys_exit_execveat", TRACEPOINT,
+	  "syscalls:sys_exit_execveat", 0, true },
+	RAW_EXIT,
+	{ "tracepoint__syscalls__sys_enter_execve", TRACEPOINT,
+	  "syscalls:sys_enter_execve", 0, true },
+	{ "tracepoint__syscalls__sys_enter_execveat", TRACEPOINT,
+	  "syscalls:sys_enter_execveat", 0, true },
+	RAW_ENTER,
+	{ NULL },
 };
+
+static const struct prog *progs_for(enum ew_mech mech)
+{
+	return mech == EW_MECH_KPROBE ? kprobe_progs : tracepoint_progs;
+}
 
 const char *const *ew_required_programs(enum ew_mech mech)
 {
-	return mech == EW_MECH_KPROBE ? kprobe_progs : tracepoint_progs;
+	static const char *names[2][16];
+	const struct prog *p;
+	int n = 0;
+
+	if (!names[mech][0])
+		for (p = progs_for(mech); p->name; p++)
+			if (p->required)
+				names[mech][n++] = p->name;
+	return names[mech];
 }
 
 /* The kprobe PMU (fd-based, cleaned up with the fd) or legacy kprobe_events. */
@@ -38,8 +90,11 @@ static bool kernel_has_kprobes(void)
 	       access("/sys/kernel/debug/tracing/kprobe_events", F_OK) == 0;
 }
 
+/* execve's and execveat's functions, and the 32-bit entry's where there is one. */
 static int resolve_fns(struct ew_attach_plan *plan)
 {
+	static const char *const compat[] = { "__ia32_compat_sys_execve",
+					      "__ia32_compat_sys_execveat" };
 	const char *names[2] = { "execve", "execveat" };
 	FILE *f = fopen("/proc/kallsyms", "r");
 	int i, err = 0;
@@ -50,6 +105,12 @@ static int resolve_fns(struct ew_attach_plan *plan)
 		rewind(f);
 		err = ew_syscall_fnname(f, names[i], plan->fn[i],
 					sizeof(plan->fn[i]));
+	}
+	for (i = 0; i < 2 && !err; i++) {
+		rewind(f);
+		if (ew_kallsyms_has(f, compat[i]))
+			snprintf(plan->fn[EW_FN_COMPAT_EXECVE + i],
+				 sizeof(plan->fn[0]), "%s", compat[i]);
 	}
 	fclose(f);
 	return err;
@@ -107,63 +168,28 @@ static void close_links(struct ew_loaded *out)
 	out->nlinks = 0;
 }
 
-static int attach_one(int prog, const struct ew_attach_plan *plan, int i)
+static int prog_type(enum how how)
 {
-	char ev[96];
-
-	if (plan->mech == EW_MECH_TRACEPOINT)
-		return bpf_attach_tracepoint(prog, "syscalls",
-					     tracepoint_names[i]);
-	/* The event name matters only for kernels without the kprobe PMU. */
-	snprintf(ev, sizeof(ev), "%s_execwatch_%d_%d",
-		 i % 2 ? "r" : "p", (int)getpid(), i);
-	return bpf_attach_kprobe(prog, i % 2 ? BPF_PROBE_RETURN : BPF_PROBE_ENTRY,
-				 ev, plan->fn[i / 2], 0, 0);
+	switch (how) {
+	case TRACEPOINT:
+		return BPF_PROG_TYPE_TRACEPOINT;
+	case RAW_TRACEPOINT:
+		return BPF_PROG_TYPE_RAW_TRACEPOINT;
+	default:
+		return BPF_PROG_TYPE_KPROBE;
+	}
 }
 
-static bool is_required(const char *name)
+/* Loads NAME and attaches it to TARGET; the attachment's fd, or -1 with
+ * errno and a message in err. */
+static int load_attach(void *mod, const char *name, enum how how,
+		       const char *target, int seq, char *err, int errlen)
 {
-	int m, i;
+	char cat[64], ev[96];
+	const char *colon;
+	int fd, pfd;
 
-	for (m = EW_MECH_KPROBE; m <= EW_MECH_TRACEPOINT; m++)
-		for (i = 0; ew_required_programs(m)[i]; i++)
-			if (!strcmp(name, ew_required_programs(m)[i]))
-				return true;
-	return false;
-}
-
-/* One program a probe adds, attached by its BCC name; 0 if the name is not
- * one of those (a helper or tail-call target is not attached). */
-static int attach_extra(void *mod, const char *name, struct ew_loaded *out,
-			char *err, int errlen)
-{
-	char cat[64], ev[128], evname[160];
-	const char *p, *sep;
-	bool ret = false;
-	int type, fd, pfd;
-
-	if (!strncmp(name, "tracepoint__", 12)) {
-		p = name + 12;
-		sep = strstr(p, "__");
-		if (!sep || sep == p || (size_t)(sep - p) >= sizeof(cat) ||
-		    strlen(sep + 2) >= sizeof(ev))
-			return 0;
-		snprintf(cat, sizeof(cat), "%.*s", (int)(sep - p), p);
-		snprintf(ev, sizeof(ev), "%s", sep + 2);
-		type = BPF_PROG_TYPE_TRACEPOINT;
-	} else if (!strncmp(name, "kprobe__", 8) ||
-		   (ret = !strncmp(name, "kretprobe__", 11))) {
-		snprintf(ev, sizeof(ev), "%s", name + (ret ? 11 : 8));
-		type = BPF_PROG_TYPE_KPROBE;
-	} else {
-		return 0;
-	}
-	if (out->nlinks >= EW_MAX_LINKS) {
-		snprintf(err, errlen, "the probe defines more than %d programs",
-			 EW_MAX_LINKS);
-		return -1;
-	}
-	fd = bcc_func_load(mod, type, name, bpf_function_start(mod, name),
+	fd = bcc_func_load(mod, prog_type(how), name, bpf_function_start(mod, name),
 			   bpf_function_size(mod, name), bpf_module_license(mod),
 			   bpf_module_kern_version(mod), 0, NULL, 0, NULL, -1);
 	if (fd < 0) {
@@ -171,25 +197,87 @@ static int attach_extra(void *mod, const char *name, struct ew_loaded *out,
 			 name, strerror(errno));
 		return -1;
 	}
-	if (type == BPF_PROG_TYPE_TRACEPOINT) {
-		pfd = bpf_attach_tracepoint(fd, cat, ev);
-	} else {
-		snprintf(evname, sizeof(evname), "%s_execwatch_%d_%d", ret ? "r" : "p",
-			 (int)getpid(), out->nlinks);
-		pfd = bpf_attach_kprobe(fd, ret ? BPF_PROBE_RETURN : BPF_PROBE_ENTRY,
-					evname, ev, 0, 0);
+	switch (how) {
+	case TRACEPOINT:
+		colon = strchr(target, ':');
+		snprintf(cat, sizeof(cat), "%.*s", (int)(colon - target), target);
+		pfd = bpf_attach_tracepoint(fd, cat, colon + 1);
+		break;
+	case RAW_TRACEPOINT:
+		pfd = bpf_attach_raw_tracepoint(fd, target);
+		break;
+	default:
+		/* The event name matters only for kernels without the kprobe PMU. */
+		snprintf(ev, sizeof(ev), "%s_execwatch_%d_%d",
+			 how == KRETPROBE ? "r" : "p", (int)getpid(), seq);
+		pfd = bpf_attach_kprobe(fd, how == KRETPROBE ? BPF_PROBE_RETURN :
+					BPF_PROBE_ENTRY, ev, target, 0, 0);
 	}
 	close(fd);
-	if (pfd < 0) {
-		snprintf(err, errlen, "cannot attach %s() to %s %s%s%s (%s)", name,
-			 type == BPF_PROG_TYPE_TRACEPOINT ? "tracepoint" : "kernel function",
-			 type == BPF_PROG_TYPE_TRACEPOINT ? cat : "",
-			 type == BPF_PROG_TYPE_TRACEPOINT ? ":" : "", ev,
-			 strerror(errno));
+	if (pfd < 0)
+		snprintf(err, errlen, "cannot attach %s() to %s %s (%s)", name,
+			 how == TRACEPOINT ? "tracepoint" :
+			 how == RAW_TRACEPOINT ? "raw tracepoint" : "kernel function",
+			 target, strerror(errno));
+	return pfd;
+}
+
+static int add_link(struct ew_loaded *out, int pfd, char *err, int errlen)
+{
+	if (pfd < 0)
+		return -1;
+	if (out->nlinks >= EW_MAX_LINKS) {
+		bpf_close_perf_event_fd(pfd);
+		snprintf(err, errlen, "the probe defines more than %d programs",
+			 EW_MAX_LINKS);
 		return -1;
 	}
 	out->links[out->nlinks++] = pfd;
 	return 0;
+}
+
+static bool is_own(const char *name)
+{
+	const struct prog *p;
+	int m;
+
+	for (m = EW_MECH_KPROBE; m <= EW_MECH_TRACEPOINT; m++)
+		for (p = progs_for(m); p->name; p++)
+			if (!strcmp(name, p->name))
+				return true;
+	return false;
+}
+
+/* A program a probe adds, by its BCC name; 0 (nothing) for other names:
+ * a helper or a tail-call target is not attached. */
+static int attach_extra(void *mod, const char *name, struct ew_loaded *out,
+			char *err, int errlen)
+{
+	char target[160];
+	const char *p, *sep;
+	enum how how;
+
+	if (!strncmp(name, "tracepoint__", 12)) {
+		p = name + 12;
+		sep = strstr(p, "__");
+		if (!sep || sep == p || !sep[2])
+			return 0;
+		snprintf(target, sizeof(target), "%.*s:%s", (int)(sep - p), p, sep + 2);
+		how = TRACEPOINT;
+	} else if (!strncmp(name, "raw_tracepoint__", 16)) {
+		snprintf(target, sizeof(target), "%s", name + 16);
+		how = RAW_TRACEPOINT;
+	} else if (!strncmp(name, "kprobe__", 8)) {
+		snprintf(target, sizeof(target), "%s", name + 8);
+		how = KPROBE;
+	} else if (!strncmp(name, "kretprobe__", 11)) {
+		snprintf(target, sizeof(target), "%s", name + 11);
+		how = KRETPROBE;
+	} else {
+		return 0;
+	}
+	return add_link(out, load_attach(mod, name, how, target, out->nlinks,
+					 err, errlen), err, errlen);
 }
 
 static int attach_extras(void *mod, struct ew_loaded *out, char *err, int errlen)
@@ -199,7 +287,7 @@ static int attach_extras(void *mod, struct ew_loaded *out, char *err, int errlen
 	for (i = 0; i < n; i++) {
 		const char *name = bpf_function_name(mod, i);
 
-		if (name && !is_required(name) &&
+		if (name && !is_own(name) &&
 		    attach_extra(mod, name, out, err, errlen))
 			return -1;
 	}
@@ -207,65 +295,42 @@ static int attach_extras(void *mod, struct ew_loaded *out, char *err, int errlen
 }
 
 int ew_load_and_attach(void *mod, const struct ew_attach_plan *plan,
-		       struct ew_loaded *out, char *err, int errlen)
+		       struct ew_loaded *out, char *err, int errlen,
+		       void (*info)(const char *what))
 {
-	const char *const *progs = ew_required_programs(plan->mech);
-	int type = plan->mech == EW_MECH_KPROBE ? BPF_PROG_TYPE_KPROBE :
-						   BPF_PROG_TYPE_TRACEPOINT;
-	int fds[4], i, n;
+	const struct prog *p;
+	char what[256];
 
 	memset(out, 0, sizeof(*out));
-	for (n = 0; progs[n]; n++) {
-		void *start = bpf_function_start(mod, progs[n]);
+	for (p = progs_for(plan->mech); p->name; p++) {
+		const char *target = p->target ? p->target : plan->fn[p->fn];
 
-		if (!start) {
+		if (!bpf_function_start(mod, p->name)) {
+			if (!p->required)
+				continue;
 			snprintf(err, errlen,
 				 "the probe does not define %s(), which --attach %s needs",
-				 progs[n], plan->mech == EW_MECH_KPROBE ?
+				 p->name, plan->mech == EW_MECH_KPROBE ?
 				 "kprobe" : "tracepoint");
 			goto fail;
 		}
-		fds[n] = bcc_func_load(mod, type, progs[n], start,
-				       bpf_function_size(mod, progs[n]),
-				       bpf_module_license(mod),
-				       bpf_module_kern_version(mod), 0, NULL, 0,
-				       NULL, -1);
-		if (fds[n] < 0) {
-			snprintf(err, errlen,
-				 "the kernel's verifier rejected %s() (%s)",
-				 progs[n], strerror(errno));
+		if (!*target) {		/* no 32-bit entry in this kernel */
+			snprintf(what, sizeof(what), "not attached: %s (no such function in this kernel)",
+				 p->name);
+			if (info)
+				info(what);
+			continue;
+		}
+		if (add_link(out, load_attach(mod, p->name, p->how, target,
+					      out->nlinks, err, errlen), err, errlen))
 			goto fail;
-		}
+		snprintf(what, sizeof(what), "attached: %s to %s", p->name, target);
+		if (info)
+			info(what);
 	}
-	/* Exit programs first: an exec staged by an entry program is then
-	 * always completed. */
-	for (i = 1; i >= 0; i--) {
-		int j;
-
-		for (j = i; j < n; j += 2) {
-			int pfd = attach_one(fds[j], plan, j);
-
-			if (pfd < 0) {
-				snprintf(err, errlen, "cannot attach %s to %s (%s)",
-					 progs[j], plan->mech == EW_MECH_KPROBE ?
-					 plan->fn[j / 2] : tracepoint_names[j],
-					 strerror(errno));
-				goto fail;
-			}
-			out->links[out->nlinks++] = pfd;
-		}
-	}
-	for (i = 0; i < n; i++)
-		close(fds[i]);
-	if (attach_extras(mod, out, err, errlen)) {
-		close_links(out);
-		return -1;
-	}
-	return 0;
+	if (!attach_extras(mod, out, err, errlen))
+		return 0;
 fail:
 	close_links(out);
-	while (n-- > 0)
-		if (fds[n] >= 0)
-			close(fds[n]);
 	return -1;
 }

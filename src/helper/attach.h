@@ -7,10 +7,14 @@
 
 enum ew_mech { EW_MECH_KPROBE, EW_MECH_TRACEPOINT };
 
+/* The kernel functions the kprobes go on. */
+enum ew_fn { EW_FN_EXECVE, EW_FN_EXECVEAT, EW_FN_COMPAT_EXECVE,
+	     EW_FN_COMPAT_EXECVEAT, EW_FNS };
+
 struct ew_attach_plan {
 	enum ew_mech mech;
 	bool fallback_allowed;		/* auto: tracepoints if kprobes fail */
-	char fn[2][64];			/* kernel symbols for execve, execveat */
+	char fn[EW_FNS][64];		/* kernel symbols; "" where absent */
 	char reason[256];		/* why this mechanism, for --verbose */
 };
 
@@ -28,11 +32,16 @@ struct ew_loaded {
 	int nlinks;
 };
 
-/* Loads the programs of MOD (a BCC module) and attaches them: the four exec
- * programs, then any a probe adds under BCC's names (tracepoint__CAT__EVENT,
- * kprobe__FN, kretprobe__FN). On failure returns -1 with a message in err
- * and leaves nothing attached. */
+/*
+ * Loads the programs of MOD (a BCC module) and attaches them: the probe's
+ * own programs for the plan's mechanism (those for the 32-bit entry where
+ * the kernel has it), then any a probe adds under BCC's names
+ * (tracepoint__CAT__EVENT, raw_tracepoint__EVENT, kprobe__FN,
+ * kretprobe__FN). On failure returns -1 with a message in err and leaves
+ * nothing attached. INFO, when not NULL, is told what was attached.
+ */
 int ew_load_and_attach(void *mod, const struct ew_attach_plan *plan,
-		       struct ew_loaded *out, char *err, int errlen);
+		       struct ew_loaded *out, char *err, int errlen,
+		       void (*info)(const char *what));
 
 #endif

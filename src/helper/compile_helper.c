@@ -59,6 +59,11 @@ static void say(uint32_t type, const char *fmt, ...)
 	ew_send_str(sock, type, buf);
 }
 
+static void say_info(const char *what)
+{
+	say(EW_MSG_INFO, "%s", what);
+}
+
 static int fail(const char *msg, const char *hint)
 {
 	char buf[2048];
@@ -198,56 +203,68 @@ static int ensure_tracefs(void)
 	return 0;
 }
 
-static int resolve_specs(struct request *rq, const struct btf *btf,
-			 const struct ew_offset_spec *specs, bool required)
+/* What a spec names, as its "btf:" line wrote it. */
+static void spec_text(const struct ew_offset_spec *s, char *buf, size_t len)
 {
-	const struct ew_offset_spec *s;
-	int base = rq->ncflags;
-
-	for (s = specs; s->macro; s++) {
-		long v = ew_btf_resolve(btf, s);
-
-		if (v < 0 && required) {
-			char msg[256];
-
-			snprintf(msg, sizeof(msg), "kernel BTF has no %s%s%s",
-				 s->type, s->member ? "." : "",
-				 s->member ? s->member : "");
-			return fail(msg, "this kernel's layout is not supported; report it with the output of uname -r");
-		}
-		if (v < 0) {
-			say(EW_MSG_WARN, "kernel BTF has no %s.%s: events carry no container information",
-			    s->type, s->member ? s->member : "");
-			while (rq->ncflags > base)
-				free(rq->cflags[--rq->ncflags]);
-			return 0;
-		}
-		add_flag(rq, "-D%s=%ld", s->macro, v);
-		say(EW_MSG_INFO, "offset: %s %s%s%s = %ld (BTF)", s->macro, s->type,
-		    s->member ? "." : "", s->member ? s->member : "", v);
+	switch (s->kind) {
+	case EW_SPEC_SIZE:
+		snprintf(buf, len, "sizeof(%s)", s->type);
+		break;
+	case EW_SPEC_ENUM:
+		snprintf(buf, len, "%s::%s", s->type, s->member);
+		break;
+	default:
+		snprintf(buf, len, "%s.%s%s", s->type, s->member,
+			 s->kind == EW_SPEC_BIT ? ":bit" : "");
 	}
-	return 0;
 }
 
+/*
+ * The probe's "btf:" lines, each resolved in the running kernel's BTF and
+ * passed as -DNAME=VALUE. What this kernel lacks stays undefined, with a
+ * warning: the probe decides, with #ifdef, whether it can do without.
+ */
 static int add_btf_offsets(struct request *rq)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
+	struct ew_offset_spec specs[EW_MAX_SPECS];
+	unsigned bad_line = 0;
 	double t0 = now_ms();
-	int err;
+	struct btf *btf;
+	int n, i;
 
-	if (!btf) {
-		say(EW_MSG_WARN, "no kernel BTF (%s): struct offsets come from the installed headers, which may not match this kernel, and events carry no container information",
-		    strerror(errno));
-		return 0;
+	n = ew_btf_specs_parse(rq->source, specs, EW_MAX_SPECS, &bad_line);
+	if (n < 0) {
+		char msg[PATH_MAX + 128];
+
+		snprintf(msg, sizeof(msg), n == -E2BIG ?
+			 "%s has more than %d btf: lines" :
+			 "%s:%u: a btf: line execwatch cannot read",
+			 rq->name, n == -E2BIG ? EW_MAX_SPECS : bad_line);
+		return fail(msg, "write NAME = type.member, type.member:bit, sizeof(type) or type::ENUMERATOR");
 	}
-	err = resolve_specs(rq, btf, ew_core_specs, true);
-	if (!err)
-		err = resolve_specs(rq, btf, ew_container_specs, false);
+	if (!n)
+		return 0;
+	btf = btf__load_vmlinux_btf();
+	if (!btf)
+		return fail("this kernel has no BTF (/sys/kernel/btf/vmlinux) to take the probe's struct offsets from",
+			    "execwatch needs a kernel built with CONFIG_DEBUG_INFO_BTF=y, as Debian's, Ubuntu's and Fedora's are");
+	for (i = 0; i < n; i++) {
+		long v = ew_btf_resolve(btf, &specs[i]);
+		char what[256];
+
+		spec_text(&specs[i], what, sizeof(what));
+		if (v < 0) {
+			say(EW_MSG_WARN, "kernel BTF has no %s: %s is left undefined",
+			    what, specs[i].macro);
+			continue;
+		}
+		add_flag(rq, "-D%s=%ld", specs[i].macro, v);
+		say(EW_MSG_INFO, "offset: %s %s = %ld (BTF)", specs[i].macro, what, v);
+	}
 	btf__free(btf);
-	if (!err)
-		say(EW_MSG_INFO, "BTF: offsets resolved from /sys/kernel/btf/vmlinux in %.1f ms",
-		    now_ms() - t0);
-	return err;
+	say(EW_MSG_INFO, "BTF: %d offsets resolved from /sys/kernel/btf/vmlinux in %.1f ms",
+	    n, now_ms() - t0);
+	return 0;
 }
 
 /* Headers the probe includes ("event.h") live in a private directory. */
@@ -414,7 +431,7 @@ static int compile_and_attach(struct request *rq, struct ew_attach_plan *plan)
 						       rq->ncflags, true, NULL) : NULL;
 	free(marked);
 	t1 = now_ms();
-	ret = mod ? ew_load_and_attach(mod, plan, &ld, err, sizeof(err)) : -1;
+	ret = mod ? ew_load_and_attach(mod, plan, &ld, err, sizeof(err), say_info) : -1;
 	t2 = now_ms();
 	diag = capture_end(&cap);
 	remove_headers(rq, dir);

@@ -48,3 +48,14 @@ int ew_syscall_fnname(FILE *kallsyms, const char *name, char *out,
 		return -ENAMETOOLONG;
 	return 0;
 }
+
+bool ew_kallsyms_has(FILE *kallsyms, const char *sym)
+{
+	char line[512], name[256], type;
+
+	while (fgets(line, sizeof(line), kallsyms))
+		if (sscanf(line, "%*s %c %255s", &type, name) == 2 &&
+		    (type == 't' || type == 'T') && !strcmp(name, sym))
+			return true;
+	return false;
+}

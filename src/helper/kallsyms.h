@@ -3,6 +3,7 @@
 #ifndef EXECWATCH_KALLSYMS_H
 #define EXECWATCH_KALLSYMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -13,5 +14,7 @@
  */
 int ew_syscall_fnname(FILE *kallsyms, const char *name, char *out,
 		      size_t outlen);
+/* Is SYM a text symbol ("__ia32_compat_sys_execve")? */
+bool ew_kallsyms_has(FILE *kallsyms, const char *sym);
 
 #endif

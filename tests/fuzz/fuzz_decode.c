@@ -244,7 +244,8 @@ static bool decodable(const unsigned char *d, size_t n)
 		return false;
 	memcpy(&e, d, sizeof(e));
 	return e.version == EW_EVENT_VERSION &&
-	       (size_t)e.cgroup_len + e.filename_len + e.args_len <= n - sizeof(e);
+	       (size_t)e.cgroup_len + e.filename_len + e.interp_len + e.args_len <=
+	       n - sizeof(e);
 }
 
 static void check_decoded(const unsigned char *d, size_t n,
@@ -264,6 +265,20 @@ static void check_decoded(const unsigned char *d, size_t n,
 	      strlen(x->filename) == x->filename_len &&
 	      !memcmp(x->filename, fname, x->filename_len), "file name differs");
 	CHECK(strlen(x->comm) < sizeof(x->comm), "comm not terminated");
+	/* An interpreter exactly when the sample has one; a script's path
+	 * inside argv, past argv[0], equal to the file name. */
+	CHECK(!!x->interp == !!e.interp_len, "interpreter present %d, interp_len %u",
+	      !!x->interp, e.interp_len);
+	if (x->interp)
+		CHECK(strlen(x->interp) == x->interp_len &&
+		      !memcmp(x->interp, fname + e.filename_len, x->interp_len),
+		      "interpreter differs");
+	if (x->script_at)
+		CHECK(x->interp && x->script_at < x->nargs &&
+		      x->args[x->script_at].len == x->filename_len &&
+		      !memcmp(x->args[x->script_at].s, x->filename, x->filename_len),
+		      "script_at %u is not the file name", x->script_at);
+	CHECK(x->exe_kind <= EW_EXE_DELETED, "exe_kind %d", x->exe_kind);
 	for (i = 0; i < x->nargs; i++) {
 		CHECK(x->args[i].len <= lim->max_arg_len, "argv[%u]: %u bytes > %u", i,
 		      x->args[i].len, lim->max_arg_len);
@@ -408,7 +423,7 @@ static void run_exec(struct state *st, uint8_t o0, uint8_t o1,
 	{
 		size_t want_len = x->filename_len;
 
-		for (i = 1; i < x->nargs; i++)
+		for (i = x->script_at + 1; i < x->nargs; i++)
 			want_len += 1 + x->args[i].len;
 		CHECK(!st->out.oom && st->out.len == want_len,
 		      "joined args: %zu bytes, not %zu", st->out.len, want_len);

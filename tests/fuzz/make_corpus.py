@@ -5,7 +5,8 @@
 Each seed is 2 option bytes (see fuzz_decode.c) and a perf sample laid out
 as probes/event.h's struct ew_event, then data[]: the cgroup names
 (cgroup_len bytes, leaf first, each NUL-ended), the file name (filename_len
-bytes, NUL included), the argument area (args_len bytes). Output is the
+bytes, NUL included), the interpreter (interp_len bytes), the argument
+area (args_len bytes). Output is the
 same on every run: fixed names, fixed contents, no time or randomness.
 
     python3 tests/fuzz/make_corpus.py [OUTDIR]
@@ -14,29 +15,39 @@ import os
 import struct
 import sys
 
-EW_EVENT_VERSION = 2
+EW_EVENT_VERSION = 3
 
 F_ARGS_TRUNCATED = 1 << 0
 F_ARGS_UNREADABLE = 1 << 1
 F_FILENAME_TRUNCATED = 1 << 2
 F_FILENAME_UNREADABLE = 1 << 3
 F_NEW_IMAGE = 1 << 4
-F_EXECVEAT = 1 << 5
 F_ARGC_TRUNCATED = 1 << 6
 F_TTY = 1 << 7
 F_NS_KNOWN = 1 << 8
+F_SECUREEXEC = 1 << 9
+F_EXE_MEMFD = 1 << 10
+F_EXE_DELETED = 1 << 11
+F_EXE_FD = 1 << 12
+F_REFUSED = 1 << 13
+F_NO_RETURN = 1 << 14
+F_ENTERED = 1 << 15
+
+ENTRY_EXECVE, ENTRY_EXECVEAT, ENTRY_COMPAT_EXECVE, ENTRY_COMPAT_EXECVEAT, \
+    ENTRY_KERNEL = range(1, 6)
 
 # struct ew_event, little-endian, no padding anywhere:
 #   u64 ts_ns, enter_ns, seq, cgroup_id                       0..31
-#   u32 cpu, pid, tid, ppid, uid; s32 ret; u32 flags, argc,    32..79
-#       mntns, pidns, parent_pidns, ns_pid
-#   u16 cgroup_len, filename_len, args_len, reserved          80..87
-#   u32 version                                               88..91
-#   char comm[16]                                             92..107
-#   u32 reserved2                                            108..111
-#   char data[]                                              112
-HEADER = struct.Struct("<4Q5Ii6I4HI16sI")
-assert HEADER.size == 112
+#   u32 cpu, pid, tid, ppid                                  32..47
+#   u32 uid, gid, euid, egid                                 48..63
+#   s32 ret; u32 flags, argc, reserved                       64..79
+#   u32 mntns, pidns, parent_pidns, ns_pid                   80..95
+#   u16 cgroup_len, filename_len, interp_len, args_len       96..103
+#   u32 entry, version                                      104..111
+#   char comm[16]                                           112..127
+#   char data[]                                             128
+HEADER = struct.Struct("<4Q4I4Ii3I4I4H2I16s")
+assert HEADER.size == 128
 
 # Option byte 0.
 JSON, SHOW_CONTAINER, COLOR, QUOTE, INTERACTIVE, WALL, UID, SMALL_LEN = (
@@ -68,23 +79,28 @@ def names(*levels):
     return b"".join(n.encode() + b"\0" for n in levels)
 
 
-def sample(*, cgroup=b"", filename=b"/usr/bin/true\0", args=b"true\0",
-           comm=b"true", pid=4242, ppid=1000, tid=None, uid=1000, ret=0,
-           flags=F_NEW_IMAGE | F_NS_KNOWN, argc=None, seq=1, cpu=0,
+def sample(*, cgroup=b"", filename=b"/usr/bin/true\0", interp=b"",
+           args=b"true\0", comm=b"true", pid=4242, ppid=1000, tid=None,
+           uid=1000, gid=1000, euid=None, egid=None, ret=0,
+           flags=F_NEW_IMAGE | F_NS_KNOWN | F_ENTERED, argc=None, seq=1, cpu=0,
            cgroup_id=0x1234, pidns=4026531836, parent_pidns=None, ns_pid=None,
            mntns=4026531841, ts_ns=123456789000, latency_ns=250000,
-           version=EW_EVENT_VERSION, lens=None, pad=True):
-    """One sample. LENS overrides (cgroup_len, filename_len, args_len)."""
+           entry=ENTRY_EXECVE, version=EW_EVENT_VERSION, lens=None, pad=True):
+    """One sample. LENS overrides (cgroup_len, filename_len, interp_len,
+    args_len)."""
     if argc is None:
         argc = args.count(b"\0") if flags & F_NEW_IMAGE else 0
-    cl, fl, al = lens if lens else (len(cgroup), len(filename), len(args))
+    cl, fl, il, al = lens if lens else (len(cgroup), len(filename), len(interp),
+                                        len(args))
     head = HEADER.pack(
         ts_ns, ts_ns - latency_ns, seq, cgroup_id,
-        cpu, pid, pid if tid is None else tid, ppid, uid, ret, flags, argc,
+        cpu, pid, pid if tid is None else tid, ppid,
+        uid, gid, uid if euid is None else euid, gid if egid is None else egid,
+        ret, flags, argc, 0,
         mntns, pidns, pidns if parent_pidns is None else parent_pidns,
         pid if ns_pid is None else ns_pid,
-        cl, fl, al, 0, version, comm[:16].ljust(16, b"\0"), 0)
-    body = head + cgroup + filename + args
+        cl, fl, il, al, entry, version, comm[:16].ljust(16, b"\0"))
+    body = head + cgroup + filename + interp + args
     if pad:
         # perf_submit's raw samples come padded to 8 bytes.
         body += b"\0" * (-len(body) % 8)
@@ -190,16 +206,41 @@ def seeds():
         ret=-7, flags=F_ARGC_TRUNCATED)
     yield "execveat-no-nul-filename", opts(JSON | QUOTE), sample(
         filename=b"/dev/fd/3", args=b"prog\0", comm=b"fexecve",
-        flags=F_NEW_IMAGE | F_EXECVEAT | F_FILENAME_TRUNCATED)
+        flags=F_NEW_IMAGE | F_EXE_FD | F_FILENAME_TRUNCATED,
+        entry=ENTRY_EXECVEAT)
+    yield "script-interp-table", opts(QUOTE), sample(
+        filename=b"./s.sh\0", interp=b"/bin/sh\0",
+        args=b"/bin/sh\0-e\0./s.sh\0x y\0", comm=b"s.sh")
+    yield "script-interp-json-nested", opts(JSON), sample(
+        filename=b"./s.sh\0", interp=b"/usr/bin/env\0",
+        args=b"/usr/bin/env\0python3\0./inner\0./s.sh\0a\0", comm=b"s.sh")
+    yield "setuid-memfd-compat", opts(JSON | UID), sample(
+        filename=b"/proc/self/fd/3\0", args=b"x\0", comm=b"3", uid=65534,
+        gid=65534, euid=0, egid=0,
+        flags=F_NEW_IMAGE | F_SECUREEXEC | F_EXE_MEMFD | F_ENTERED,
+        entry=ENTRY_COMPAT_EXECVE)
+    yield "kernel-started", opts(JSON), sample(
+        filename=b"/usr/share/apport/apport\0", args=b"apport\0-p\0" + b"4242\0",
+        comm=b"apport", ppid=2, uid=0, gid=0, flags=F_NEW_IMAGE,
+        entry=ENTRY_KERNEL)
+    yield "refused-seccomp", opts(JSON), sample(
+        filename=b"/bin/sh\0", args=b"sh\0-c\0id\0", comm=b"app", ret=-1,
+        flags=F_NS_KNOWN | F_REFUSED, entry=ENTRY_EXECVE)
+    yield "failed-no-return", opts(), sample(
+        filename=b"./bad.elf\0", args=b"", comm=b"loader", ret=-22,
+        flags=F_NO_RETURN | F_ARGS_UNREADABLE | F_ENTERED)
 
     # Malformed: decoding must refuse them.
     good = sample(filename=b"/bin/true\0", args=b"true\0", pad=False)
     yield "bad-short-header", opts(), good[:50]
     yield "bad-sizes-lie", opts(), sample(
-        filename=b"/bin/true\0", args=b"true\0", lens=(0, 10, 4000), pad=False)
+        filename=b"/bin/true\0", args=b"true\0", lens=(0, 10, 0, 4000), pad=False)
+    yield "bad-interp-len", opts(), sample(
+        filename=b"./s\0", interp=b"/bin/sh\0", args=b"sh\0", lens=(0, 4, 9000, 3),
+        pad=False)
     yield "bad-version", opts(JSON), sample(version=1)
     yield "bad-cgroup-len-max", opts(SHOW_CONTAINER), sample(
-        cgroup=b"docker-", lens=(65535, 65535, 65535), pad=False)
+        cgroup=b"docker-", lens=(65535, 65535, 65535, 65535), pad=False)
 
     # The same input also feeds ew_mark_lines and ew_syscall_fnname.
     yield "text-kallsyms", opts(), (

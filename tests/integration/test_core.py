@@ -204,6 +204,7 @@ class Lifecycle(unittest.TestCase):
         path = "/tmp/ew-partial-probe.c"
         with open(path, "w") as f:
             f.write('#include "event.h"\nBPF_PERF_OUTPUT(events);\n'
+                    'RAW_TRACEPOINT_PROBE(sched_process_exec) { return 0; }\n'
                     'TRACEPOINT_PROBE(syscalls, sys_enter_execve) { return 0; }\n')
         t = Tracer("--probe", path, "--attach", "tracepoint", wait_tracing=False)
         self.assertEqual(t.stop(sig=0), 1)

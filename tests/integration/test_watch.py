@@ -12,7 +12,7 @@ from ewtest import Tracer, run_execer
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROBE = os.path.join(REPO, "probes", "execwatch.bpf.c")
 EXECSTORM = os.environ.get("EXECSTORM", "build/tests/integration/execstorm")
-MARK = "sc->e.uid = uid;"
+MARK = "sc->e.uid = (u32)uid_gid;"
 
 
 def save_by_rename(path, text):
@@ -117,8 +117,8 @@ class Watch(unittest.TestCase):
         return err
 
     def with_exit_body(self, body):
-        """The shipped probe with on_exit's body replaced."""
-        start = self.text.index("static __always_inline int on_exit(")
+        """The shipped probe with on_exec's body replaced."""
+        start = self.text.index("static __always_inline int on_exec(")
         brace = self.text.index("{", start)
         end = self.text.index("\n}\n", brace)
         return self.text[:brace + 1] + body + self.text[end:]

@@ -149,24 +149,84 @@ static void test_bitfield(void **state)
 	assert_int_equal(ew_btf_member_offset(btf, "outer", "more"), -EINVAL);
 }
 
-static void test_specs(void **state)
+static void expect_spec(const struct ew_offset_spec *s, const char *macro,
+			enum ew_spec_kind kind, const char *type,
+			const char *member)
 {
-	int n = 0;
+	assert_string_equal(s->macro, macro);
+	assert_int_equal(s->kind, kind);
+	assert_string_equal(s->type, type);
+	assert_string_equal(s->member, member);
+}
 
-	while (ew_core_specs[n].macro) {
-		assert_int_equal(ew_core_specs[n].kind, EW_SPEC_MEMBER);
-		assert_non_null(ew_core_specs[n].type);
-		assert_non_null(ew_core_specs[n].member);
-		assert_int_equal(strncmp(ew_core_specs[n].macro, "EW_OFF_", 7), 0);
-		n++;
-	}
-	assert_int_equal(n, 7);
-	assert_string_equal(ew_core_specs[0].macro, "EW_OFF_TASK_MM");
-	assert_string_equal(ew_core_specs[0].type, "task_struct");
-	assert_string_equal(ew_core_specs[0].member, "mm");
-	for (n = 0; ew_container_specs[n].macro; n++)
-		assert_non_null(ew_container_specs[n].type);
-	assert_true(n > 10);
+/* The probe's "btf:" lines, in comments only, in every form. */
+static void test_parse_specs(void **state)
+{
+	static const char text[] =
+		"/*\n"
+		" * A probe.\n"
+		" * btf: EW_OFF_TASK_MM = task_struct.mm\n"
+		" *\tbtf:   EW_OFF_KN_PARENT=kernfs_node.__parent|parent  \n"
+		" * btf: EW_OFF_MNT_NS_INUM = mnt_namespace.ns.inum\n"
+		" * btf: EW_SIZE_UPID = sizeof(upid)\n"
+		" * btf: EW_CGRP_SUBSYS_PIDS = cgroup_subsys_id::pids_cgrp_id\n"
+		" * btf: EW_BIT_SECURE = linux_binprm.secureexec:bit\n"
+		" */\n"
+		"// btf: EW_OFF_X = a.b\n"
+		"int btf: not_a_spec;\n"
+		"const char *s = \"btf: EW_NOT = in.code\";\n";
+	struct ew_offset_spec specs[8];
+	unsigned bad = 0;
+
+	assert_int_equal(ew_btf_specs_parse(text, specs, 8, &bad), 7);
+	expect_spec(&specs[0], "EW_OFF_TASK_MM", EW_SPEC_MEMBER, "task_struct", "mm");
+	expect_spec(&specs[1], "EW_OFF_KN_PARENT", EW_SPEC_MEMBER, "kernfs_node",
+		    "__parent|parent");
+	expect_spec(&specs[2], "EW_OFF_MNT_NS_INUM", EW_SPEC_MEMBER, "mnt_namespace",
+		    "ns.inum");
+	expect_spec(&specs[3], "EW_SIZE_UPID", EW_SPEC_SIZE, "upid", "");
+	expect_spec(&specs[4], "EW_CGRP_SUBSYS_PIDS", EW_SPEC_ENUM, "cgroup_subsys_id",
+		    "pids_cgrp_id");
+	expect_spec(&specs[5], "EW_BIT_SECURE", EW_SPEC_BIT, "linux_binprm", "secureexec");
+	expect_spec(&specs[6], "EW_OFF_X", EW_SPEC_MEMBER, "a", "b");
+	/* No room: said so. */
+	assert_int_equal(ew_btf_specs_parse(text, specs, 3, &bad), -E2BIG);
+	assert_int_equal(ew_btf_specs_parse("int x;\n", specs, 8, &bad), 0);
+}
+
+static void expect_bad(const char *text, unsigned line)
+{
+	struct ew_offset_spec specs[4];
+	unsigned bad = 0;
+
+	assert_int_equal(ew_btf_specs_parse(text, specs, 4, &bad), -EINVAL);
+	assert_int_equal(bad, line);
+}
+
+static void test_parse_errors(void **state)
+{
+	expect_bad(" * btf: EW_X task_struct.mm\n", 1);		/* no '=' */
+	expect_bad("\n\n * btf: = task_struct.mm\n", 3);		/* no name */
+	expect_bad(" * btf: 9X = task_struct.mm\n", 1);
+	expect_bad(" * btf: EW_X = task_struct\n", 1);		/* no member */
+	expect_bad(" * btf: EW_X = task_struct.\n", 1);
+	expect_bad(" * btf: EW_X = task_struct.a..b\n", 1);
+	expect_bad(" * btf: EW_X = sizeof()\n", 1);
+	expect_bad(" * btf: EW_X = e::\n", 1);
+	expect_bad(" * btf: EW_X = t.m; rm -rf\n", 1);
+	expect_bad(" * btf: EW_X\\n = t.m\n", 1);
+}
+
+/* A bitfield has a bit offset, never a byte offset. */
+static void test_bits(void **state)
+{
+	const struct btf *btf = *state;
+	struct ew_offset_spec bit = { "B", EW_SPEC_BIT, "outer", "more" };
+	struct ew_offset_spec whole = { "B", EW_SPEC_BIT, "outer", "tail" };
+
+	assert_int_equal(ew_btf_resolve(btf, &bit), 387);
+	assert_int_equal(ew_btf_member_bit(btf, "outer", "bits"), 384);
+	assert_int_equal(ew_btf_resolve(btf, &whole), 448);
 }
 
 /*
@@ -224,8 +284,8 @@ static void test_paths_and_alternatives(void **state)
 static void test_sizes_and_enums(void **state)
 {
 	struct btf *btf = build_paths();
-	struct ew_offset_spec size = { "S", EW_SPEC_SIZE, "upid", NULL };
-	struct ew_offset_spec nosize = { "S", EW_SPEC_SIZE, "nope", NULL };
+	struct ew_offset_spec size = { "S", EW_SPEC_SIZE, "upid", "" };
+	struct ew_offset_spec nosize = { "S", EW_SPEC_SIZE, "nope", "" };
 	struct ew_offset_spec en = { "E", EW_SPEC_ENUM, "cgroup_subsys_id", "pids_cgrp_id" };
 	struct ew_offset_spec noen = { "E", EW_SPEC_ENUM, "cgroup_subsys_id", "x_cgrp_id" };
 	struct ew_offset_spec mem = { "M", EW_SPEC_MEMBER, "upid", "ns" };
@@ -248,7 +308,9 @@ int main(void)
 		cmocka_unit_test(test_bitfield),
 		cmocka_unit_test(test_paths_and_alternatives),
 		cmocka_unit_test(test_sizes_and_enums),
-		cmocka_unit_test(test_specs),
+		cmocka_unit_test(test_parse_specs),
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_bits),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -354,8 +354,11 @@ static void test_flags(void **state)
 	assert_int_equal(x->flags, EW_F_ARGS_UNREADABLE);
 	free(x);
 
-	x = decode_flags(EW_F_EXECVEAT, 0, "a", 2);
-	assert_true(x->execveat);
+	x = decode_flags(EW_F_SECUREEXEC | EW_F_REFUSED | EW_F_NO_RETURN, 0, "a", 2);
+	assert_true(x->setuid);
+	assert_true(x->refused);
+	assert_true(x->no_return);
+	assert_false(x->entered);
 	assert_false(x->args_unreadable);
 	assert_false(x->args_truncated);
 	assert_int_equal(x->argc, 1);
@@ -542,10 +545,12 @@ static void test_cgroup_flags(void **state)
 	assert_true(x->tty);
 	free(x);
 
-	s.e.flags = EW_F_EXECVEAT;
+	s.e.flags = EW_F_ENTERED;
+	s.e.entry = EW_ENTRY_COMPAT_EXECVEAT;
 	x = decode_ok(&s, &lim_default);
 	assert_false(x->ns_known);
 	assert_false(x->tty);
+	assert_true(x->entered);
 	assert_true(x->execveat);
 	free(x);
 }
@@ -607,6 +612,143 @@ static void test_cgroup_len_lies(void **state)
 	free(decode_ok(&s, &lim_default));
 }
 
+/* Layout 3: an interpreter between the file name and the arguments. */
+static void sample_init_interp(struct sample *s, const char *fname,
+			       const char *interp, const char *args, size_t alen)
+{
+	size_t fl = strlen(fname) + 1, il = strlen(interp) + 1;
+
+	sample_init(s, "", 0, "", 0);
+	assert_true(fl + il + alen <= sizeof(s->raw) - HDR);
+	s->e.filename_len = fl;
+	s->e.interp_len = il;
+	s->e.args_len = alen;
+	s->e.flags = EW_F_NEW_IMAGE;
+	memcpy(s->raw + HDR, fname, fl);
+	memcpy(s->raw + HDR + fl, interp, il);
+	memcpy(s->raw + HDR + fl + il, args, alen);
+	s->size = HDR + fl + il + alen;
+}
+
+static void expect_script(const char *args, size_t alen, uint32_t at,
+			  const char *joined)
+{
+	struct ew_buf b = { 0 };
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init_interp(&s, "./s.sh", "/bin/sh", args, alen);
+	x = decode_ok(&s, &lim_default);
+	assert_string_equal(x->interp, "/bin/sh");
+	assert_int_equal(x->interp_len, 7);
+	assert_string_equal(x->filename, "./s.sh");
+	assert_int_equal(x->script_at, at);
+	assert_int_equal(ew_exec_caller_args(x), at + 1);
+	ew_joined_args(&b, x);
+	assert_string_equal(b.p, joined);
+	ew_buf_free(&b);
+	free(x);
+}
+
+/* #!/bin/sh -e, #!/bin/sh, a nested script, and where the argv does not
+ * show the script's path (then it is read as a binary's). */
+static void test_scripts(void **state)
+{
+	static const char with_arg[] = "/bin/sh\0-e\0./s.sh\0x";
+	static const char no_arg[] = "/bin/sh\0./s.sh\0x\0y";
+	static const char nested[] = "/bin/sh\0./inner\0./s.sh\0x";
+	static const char unknown[] = "/bin/sh\0-e\0other";
+	static const char own_name[] = "/bin/sh\0./s.sh\0./s.sh\0x";
+
+	expect_script(with_arg, sizeof(with_arg), 2, "./s.sh x");
+	expect_script(no_arg, sizeof(no_arg), 1, "./s.sh x y");
+	expect_script(nested, sizeof(nested), 2, "./s.sh x");
+	expect_script(unknown, sizeof(unknown), 0, "./s.sh -e other");
+	/* The ambiguous case docs/json.md describes: the first match wins. */
+	expect_script(own_name, sizeof(own_name), 1, "./s.sh ./s.sh x");
+}
+
+static void test_binary_has_no_interpreter(void **state)
+{
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init(&s, "/bin/ls", 8, "ls\0/bin/ls", 10);
+	x = decode_ok(&s, &lim_default);
+	assert_null(x->interp);
+	assert_int_equal(x->script_at, 0);
+	assert_int_equal(ew_exec_caller_args(x), 1);
+	free(x);
+}
+
+static void test_interp_len_lies(void **state)
+{
+	struct sample s;
+
+	sample_init_interp(&s, "./s.sh", "/bin/sh", "a", 2);
+	s.e.interp_len = 0xffff;
+	expect_einval(s.raw, s.size);
+	s.e.interp_len = s.size - HDR;
+	expect_einval(s.raw, s.size);
+}
+
+static enum ew_exe_kind kind_of(uint32_t flags, const char *fname)
+{
+	struct sample s;
+	struct ew_exec *x;
+	enum ew_exe_kind k;
+
+	sample_init(&s, fname, strlen(fname) + 1, "a", 2);
+	s.e.flags = flags;
+	x = decode_ok(&s, &lim_default);
+	k = x->exe_kind;
+	free(x);
+	return k;
+}
+
+static void test_exe_kind(void **state)
+{
+	assert_int_equal(kind_of(0, "/bin/ls"), EW_EXE_FILE);
+	assert_int_equal(kind_of(EW_F_EXE_FD, "/dev/fd/3"), EW_EXE_FD);
+	assert_int_equal(kind_of(0, "/proc/self/fd/3"), EW_EXE_FD);
+	assert_int_equal(kind_of(0, "/proc/thread-self/fd/12"), EW_EXE_FD);
+	assert_int_equal(kind_of(0, "/proc/4242/fd/0"), EW_EXE_FD);
+	assert_int_equal(kind_of(0, "/proc/self/fd/3x"), EW_EXE_FILE);
+	assert_int_equal(kind_of(0, "/proc/self/fd/"), EW_EXE_FILE);
+	assert_int_equal(kind_of(0, "/proc/x/fd/3"), EW_EXE_FILE);
+	assert_int_equal(kind_of(0, "/proc/self/exe"), EW_EXE_FILE);
+	/* What the image is beats how it was named. */
+	assert_int_equal(kind_of(EW_F_EXE_FD | EW_F_EXE_MEMFD, "/dev/fd/3"),
+			 EW_EXE_MEMFD);
+	assert_int_equal(kind_of(EW_F_EXE_DELETED, "/proc/self/fd/3"),
+			 EW_EXE_DELETED);
+	assert_int_equal(kind_of(EW_F_EXE_MEMFD | EW_F_EXE_DELETED, "/x"),
+			 EW_EXE_MEMFD);
+}
+
+static void test_ids_and_entry(void **state)
+{
+	struct sample s;
+	struct ew_exec *x;
+
+	sample_init(&s, "/usr/bin/passwd", 16, "passwd", 7);
+	s.e.uid = 65534;
+	s.e.gid = 65534;
+	s.e.euid = 0;
+	s.e.egid = 42;
+	s.e.entry = EW_ENTRY_KERNEL;
+	s.e.flags = EW_F_SECUREEXEC;
+	x = decode_ok(&s, &lim_default);
+	assert_int_equal(x->uid, 65534);
+	assert_int_equal(x->gid, 65534);
+	assert_int_equal(x->euid, 0);
+	assert_int_equal(x->egid, 42);
+	assert_int_equal(x->entry, EW_ENTRY_KERNEL);
+	assert_true(x->setuid);
+	assert_false(x->execveat);
+	free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -637,6 +779,11 @@ int main(void)
 		cmocka_unit_test(test_cgroup_empty),
 		cmocka_unit_test(test_cgroup_last_name_without_nul),
 		cmocka_unit_test(test_cgroup_len_lies),
+		cmocka_unit_test(test_scripts),
+		cmocka_unit_test(test_binary_has_no_interpreter),
+		cmocka_unit_test(test_interp_len_lies),
+		cmocka_unit_test(test_exe_kind),
+		cmocka_unit_test(test_ids_and_entry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

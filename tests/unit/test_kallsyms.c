@@ -54,6 +54,26 @@ static void test_x86_64(void **state)
 	expect_name(KSYMS "x86_64", "fork", "__x64_sys_fork");
 }
 
+static bool has(const char *fixture, const char *sym)
+{
+	FILE *f = fopen(fixture, "r");
+	bool found;
+
+	assert_non_null(f);
+	found = ew_kallsyms_has(f, sym);
+	fclose(f);
+	return found;
+}
+
+/* The 32-bit entry's functions, found by their exact names. */
+static void test_compat_symbols(void **state)
+{
+	assert_true(has(KSYMS "x86_64", "__ia32_compat_sys_execve"));
+	assert_false(has(KSYMS "x86_64", "__ia32_compat_sys_exec"));
+	assert_false(has(KSYMS "old-x86_64", "__ia32_compat_sys_execve"));
+	assert_false(has(KSYMS "arm64", "__ia32_compat_sys_execve"));
+}
+
 static void test_old_kernel(void **state)
 {
 	expect_name(KSYMS "old-x86_64", "execve", "sys_execve");
@@ -118,6 +138,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_x86_64),
+		cmocka_unit_test(test_compat_symbols),
 		cmocka_unit_test(test_old_kernel),
 		cmocka_unit_test(test_arm64),
 		cmocka_unit_test(test_data_symbols_ignored),

@@ -15,6 +15,9 @@
 
 #include "output.h"
 
+#include <linux/types.h>
+#include "probes/event.h"
+
 /* An exec whose arguments point at the caller's strings. */
 static struct ew_exec *mk(const char *comm, const char *filename,
 			  const char *const *argv, uint32_t n)
@@ -282,6 +285,7 @@ static struct ew_exec *ls_exec(void)
 
 	x->ts_ns = 2000;
 	x->enter_ns = 1500;
+	x->entered = true;
 	x->cpu = 3;
 	x->seq = 42;
 	x->pid = 100;
@@ -299,7 +303,7 @@ static void test_json_known(void **state)
 	/* JSON time is UTC whatever the local zone. */
 	setenv("TZ", "JST-9", 1);
 	tzset();
-	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"argc\":2,\"container_id\":null,\"container_runtime\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":500}\n");
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"interpreter\":null,\"argc\":2,\"container_id\":null,\"container_runtime\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
 	free(x);
 }
 
@@ -316,7 +320,7 @@ static void test_json_flags(void **state)
 	x->filename_unreadable = true;
 	x->execveat = true;
 	x->ts_ns = 1500;
-	check_json(x, &w, "{\"time\":\"1970-01-01T00:00:00.999999999Z\",\"ts_ns\":1500,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":4294967294,\"ret\":-13,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"argc\":null,\"container_id\":null,\"container_runtime\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":true,\"args_unreadable\":true,\"filename_unreadable\":true,\"execveat\":true,\"latency_ns\":0}\n");
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"1970-01-01T00:00:00.999999999Z\",\"ts_ns\":1500,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":4294967294,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":-13,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"interpreter\":null,\"argc\":null,\"container_id\":null,\"container_runtime\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":true,\"args_unreadable\":true,\"filename_truncated\":false,\"filename_unreadable\":true,\"exe_kind\":\"file\",\"execveat\":true,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":0}\n");
 	free(x);
 }
 
@@ -327,7 +331,8 @@ static void test_json_escaped(void **state)
 	struct ew_exec *x = mk("c\tm", "/tmp/\xe2\x80\xae", argv, 5);
 
 	x->ts_ns = x->enter_ns = 9;
-	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000000Z\",\"ts_ns\":9,\"cpu\":0,\"seq\":0,\"comm\":\"c\\tm\",\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"ret\":0,\"filename\":\"/tmp/\\u202e\",\"argv\":[\"a\\\"b\",\"\\udcff\",\"\\u001b[0m\",\"\",\"\xc3\xa9\\\\\"],\"argc\":5,\"container_id\":null,\"container_runtime\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":0}\n");
+	x->entered = true;
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000000Z\",\"ts_ns\":9,\"cpu\":0,\"seq\":0,\"comm\":\"c\\tm\",\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":0,\"filename\":\"/tmp/\\u202e\",\"argv\":[\"a\\\"b\",\"\\udcff\",\"\\u001b[0m\",\"\",\"\xc3\xa9\\\\\"],\"interpreter\":null,\"argc\":5,\"container_id\":null,\"container_runtime\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":0}\n");
 	free(x);
 }
 
@@ -338,10 +343,79 @@ static void test_json_no_args(void **state)
 	struct ew_buf b = { 0 };
 
 	ew_json_line(&b, x, &w);
-	assert_non_null(strstr(b.p, ",\"filename\":\"\",\"argv\":[],\"argc\":null,"));
+	assert_non_null(strstr(b.p, ",\"filename\":\"\",\"argv\":[],\"interpreter\":null,\"argc\":null,"));
 	assert_true(ew_json_line_valid(b.p, b.len));
 	ew_buf_free(&b);
 	free(x);
+}
+
+/* A #! script: the table shows it as invoked, JSON keeps argv whole and
+ * names the interpreter. */
+static struct ew_exec *script_exec(void)
+{
+	static const char *const argv[] = { "/bin/sh", "-e", "./s.sh", "x" };
+	struct ew_exec *x = mk("s.sh", "./s.sh", argv, 4);
+
+	x->interp = "/bin/sh";
+	x->interp_len = 7;
+	x->script_at = 2;
+	x->pid = 4242;
+	x->ppid = 1;
+	return x;
+}
+
+static void test_table_script_as_invoked(void **state)
+{
+	struct ew_exec *x = script_exec();
+	struct env env;
+
+	ew_env_defaults(&env);
+	check_row(&env, x, "5.908   s.sh             4242   1        0 ./s.sh x\n");
+	free(x);
+}
+
+static void test_json_new_fields(void **state)
+{
+	static const struct ew_when w = { 1.0, { 1700000000, 5 } };
+	struct ew_exec *x = script_exec();
+	struct ew_buf b = { 0 };
+
+	x->uid = x->gid = 65534;
+	x->euid = 0;
+	x->egid = 42;
+	x->setuid = true;
+	x->filename_cut = true;
+	x->exe_kind = EW_EXE_MEMFD;
+	x->entry = EW_ENTRY_COMPAT_EXECVEAT;
+	x->execveat = true;
+	ew_json_line(&b, x, &w);
+	assert_true(ew_json_line_valid(b.p, b.len));
+	assert_non_null(strstr(b.p, "{\"event\":\"exec\",\"time\":"));
+	assert_non_null(strstr(b.p, ",\"uid\":65534,\"gid\":65534,\"euid\":0,\"egid\":42,\"setuid\":true,"));
+	assert_non_null(strstr(b.p, ",\"argv\":[\"/bin/sh\",\"-e\",\"./s.sh\",\"x\"],\"interpreter\":[\"/bin/sh\",\"-e\"],"));
+	assert_non_null(strstr(b.p, ",\"filename_truncated\":true,"));
+	assert_non_null(strstr(b.p, ",\"exe_kind\":\"memfd\",\"execveat\":true,\"entry\":\"compat_execveat\",\"refused\":false,\"no_return\":false,\"latency_ns\":null}\n"));
+	ew_buf_free(&b);
+	/* The kernel ran an interpreter that argv does not show: its path. */
+	x->script_at = 0;
+	x->refused = true;
+	x->entry = EW_ENTRY_KERNEL;
+	ew_json_line(&b, x, &w);
+	assert_non_null(strstr(b.p, ",\"interpreter\":[\"/bin/sh\"],"));
+	assert_non_null(strstr(b.p, ",\"entry\":\"kernel\",\"refused\":true,"));
+	ew_buf_free(&b);
+	free(x);
+}
+
+static void test_json_lost(void **state)
+{
+	static const struct ew_when w = { 1.0, { 1700000000, 5 } };
+	struct ew_buf b = { 0 };
+
+	ew_json_lost(&b, "perf_buffer_full", 363, &w);
+	assert_string_equal(b.p, "{\"event\":\"lost\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"cause\":\"perf_buffer_full\",\"count\":363}\n");
+	assert_true(ew_json_line_valid(b.p, b.len));
+	ew_buf_free(&b);
 }
 
 /* The CONTAINER column and the alert marker (-C, or a container seen). */
@@ -486,18 +560,19 @@ static void test_json_container(void **state)
 
 	x->ts_ns = 2000;
 	x->enter_ns = 1500;
+	x->entered = true;
 	x->cpu = 3;
 	x->seq = 42;
 	x->tid = 12448;
-	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"sh\",\"pid\":12448,\"tid\":12448,\"ppid\":12439,\"uid\":0,\"ret\":0,\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"id\"],\"argc\":3,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"docker\",\"cgroup_id\":281474976710698,\"mntns\":4026532251,\"pidns\":4026532253,\"ns_pid\":7,\"tty\":true,\"from_outside\":false,\"alert\":\"shell_in_container\",\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":500}\n");
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"sh\",\"pid\":12448,\"tid\":12448,\"ppid\":12439,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":0,\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"id\"],\"interpreter\":null,\"argc\":3,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"docker\",\"cgroup_id\":281474976710698,\"mntns\":4026532251,\"pidns\":4026532253,\"ns_pid\":7,\"tty\":true,\"from_outside\":false,\"alert\":\"shell_in_container\",\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
 	/* docker exec without -t: the parent is in the host's namespace. */
 	x->tty = false;
 	x->parent_pidns = 4026531836u;
-	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"sh\",\"pid\":12448,\"tid\":12448,\"ppid\":12439,\"uid\":0,\"ret\":0,\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"id\"],\"argc\":3,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"docker\",\"cgroup_id\":281474976710698,\"mntns\":4026532251,\"pidns\":4026532253,\"ns_pid\":7,\"tty\":false,\"from_outside\":true,\"alert\":\"shell_in_container\",\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":500}\n");
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"sh\",\"pid\":12448,\"tid\":12448,\"ppid\":12439,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":0,\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"id\"],\"interpreter\":null,\"argc\":3,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"docker\",\"cgroup_id\":281474976710698,\"mntns\":4026532251,\"pidns\":4026532253,\"ns_pid\":7,\"tty\":false,\"from_outside\":true,\"alert\":\"shell_in_container\",\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
 	/* The entrypoint: started from outside too, but pid 1 inside. */
 	x->ns_pid = 1;
 	x->alert = NULL;
-	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"sh\",\"pid\":12448,\"tid\":12448,\"ppid\":12439,\"uid\":0,\"ret\":0,\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"id\"],\"argc\":3,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"docker\",\"cgroup_id\":281474976710698,\"mntns\":4026532251,\"pidns\":4026532253,\"ns_pid\":1,\"tty\":false,\"from_outside\":false,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":500}\n");
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"sh\",\"pid\":12448,\"tid\":12448,\"ppid\":12439,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":0,\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"id\"],\"interpreter\":null,\"argc\":3,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"docker\",\"cgroup_id\":281474976710698,\"mntns\":4026532251,\"pidns\":4026532253,\"ns_pid\":1,\"tty\":false,\"from_outside\":false,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
 	free(x);
 }
 
@@ -514,7 +589,7 @@ static void test_json_container_ns_unknown(void **state)
 	x->mntns = x->pidns = 9;
 	x->parent_pidns = 10;
 	x->tty = true;
-	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"argc\":2,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"cri-o\",\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":500}\n");
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"interpreter\":null,\"argc\":2,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"cri-o\",\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
 	free(x);
 }
 
@@ -529,7 +604,7 @@ static void test_json_host_ns_known(void **state)
 	x->mntns = 4026531841u;
 	x->pidns = x->parent_pidns = 4026531836u;
 	x->ns_pid = 100;
-	check_json(x, &w, "{\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"argc\":2,\"container_id\":null,\"container_runtime\":null,\"cgroup_id\":1,\"mntns\":4026531841,\"pidns\":4026531836,\"ns_pid\":100,\"tty\":false,\"from_outside\":false,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_unreadable\":false,\"execveat\":false,\"latency_ns\":500}\n");
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"interpreter\":null,\"argc\":2,\"container_id\":null,\"container_runtime\":null,\"cgroup_id\":1,\"mntns\":4026531841,\"pidns\":4026531836,\"ns_pid\":100,\"tty\":false,\"from_outside\":false,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
 	free(x);
 }
 
@@ -553,6 +628,9 @@ int main(void)
 		cmocka_unit_test(test_json_flags),
 		cmocka_unit_test(test_json_escaped),
 		cmocka_unit_test(test_json_no_args),
+		cmocka_unit_test(test_table_script_as_invoked),
+		cmocka_unit_test(test_json_new_fields),
+		cmocka_unit_test(test_json_lost),
 		cmocka_unit_test(test_header_container),
 		cmocka_unit_test(test_row_container_host),
 		cmocka_unit_test(test_row_container),
