@@ -327,14 +327,6 @@ static __always_inline bool newest(void)
 	return armed_generation() == EW_GEN;
 }
 
-/* The stage of this task's exec in progress, or NULL. */
-static __always_inline struct ew_stage *staged(void)
-{
-	struct ew_stage *s = stage.task_storage_get(bpf_get_current_task_btf(), 0, 0);
-
-	return s && s->active ? s : NULL;
-}
-
 /* The system call is over: its stage goes, so a task's stage takes room
  * only while it is inside exec. */
 static __always_inline void finish_stage(void)
@@ -686,10 +678,12 @@ static __always_inline int on_exec(void *ctx, u32 old_pid, const void *bprm)
 	sc = start_sample(task, old_pid, 0);
 	if (!sc)
 		return 0;
-	if (entered)
+	if (entered) {
 		take_stage(sc, s);
-	else if (task_is_kthread(task_real_parent(task)))
+		s->active = 0;	/* the return has nothing left to do */
+	} else if (task_is_kthread(task_real_parent(task))) {
 		sc->e.entry = EW_ENTRY_KERNEL;
+	}
 	if (read_bit(bprm, EW_BIT_BPRM_SECUREEXEC))
 		sc->e.flags |= EW_F_SECUREEXEC;
 	if (read_ptr(bprm, EW_OFF_BPRM_FDPATH))
@@ -778,30 +772,28 @@ static __always_inline int report_failure(void *ctx, const struct ew_stage *s,
 
 /*
  * At the system call's return (after the kprobe path's kretprobe, if any):
- * the stage is finished, with a failure reported unless a kretprobe did;
- * a failure nothing staged, in a task under a seccomp filter, was refused
- * before the system call ran.
+ * a failure is reported, unless a kretprobe did; a failure nothing staged,
+ * in a task under a seccomp filter, was refused before the system call
+ * ran. Then the stage goes.
  */
 static __always_inline int on_return(void *ctx, long ret, u32 entry, bool compat,
 				     bool kretprobed)
 {
 	struct ew_stage *s;
+	bool entered;
 
 	if (!newest())
 		return 0;
-	s = staged();
-	if (s) {
+	s = stage.task_storage_get(bpf_get_current_task_btf(), 0, 0);
+	entered = s && s->active;
 #ifdef EW_FAILS
-		if (ret < 0 && !kretprobed)
-			report_failure(ctx, s, ret, s->entry, s->compat);
+	if (ret < 0 && entered && !kretprobed)
+		report_failure(ctx, s, ret, s->entry, s->compat);
+	else if (ret < 0 && !entered && task_has_seccomp_filter(current_task()))
+		report_failure(ctx, NULL, ret, entry, compat);
 #endif
+	if (s)
 		finish_stage();
-		return 0;
-	}
-#ifdef EW_FAILS
-	if (ret < 0 && task_has_seccomp_filter(current_task()))
-		return report_failure(ctx, NULL, ret, entry, compat);
-#endif
 	return 0;
 }
 
@@ -843,15 +835,17 @@ int kprobe_compat_execveat(struct pt_regs *ctx)
  * see refused attempts too, finish the stage. */
 static __always_inline int on_kretprobe(void *ctx, long ret)
 {
-	struct ew_stage *s = newest() ? staged() : NULL;
+	struct ew_stage *s;
 
-	if (!s)
+	if (!newest())
 		return 0;
+	s = stage.task_storage_get(bpf_get_current_task_btf(), 0, 0);
 #ifdef EW_FAILS
-	if (ret < 0)
-		return report_failure(ctx, s, ret, s->entry, s->compat);
+	if (ret < 0 && s && s->active)
+		report_failure(ctx, s, ret, s->entry, s->compat);
 #else
-	finish_stage();
+	if (s)
+		finish_stage();
 #endif
 	return 0;
 }
@@ -937,9 +931,14 @@ RAW_TRACEPOINT_PROBE(sys_exit)
 {
 	/* TP_PROTO(struct pt_regs *regs, long ret) */
 	const void *regs = (const void *)ctx->args[0];
-	long id = read_u64(regs, EW_OFF_REGS_ORIG_AX);
 	bool kretprobed = false;
+	long id;
 
+	/* Only a failure is left to report here (a success was, at
+	 * sched_process_exec): the one test every system call pays. */
+	if ((long)ctx->args[1] >= 0)
+		return 0;
+	id = read_u64(regs, EW_OFF_REGS_ORIG_AX);
 	if ((id != NR_COMPAT_EXECVE && id != NR_COMPAT_EXECVEAT) ||
 	    !task_in_compat_syscall(current_task()))
 		return 0;

@@ -9,9 +9,9 @@
 # KERNEL-PACKAGE defaults to the newest linux-image-6.1.*-amd64 (what
 # Debian's linux-image-amd64 points at). --smoke runs only the quick check
 # (boot, kprobe attach, one exec with full argv, --selftest, clean detach);
-# otherwise the integration suite (core and storm; the container tests need
-# the host's container runtime) runs with --attach kprobe and with --attach
-# auto. --matrix runs the full suite on that kernel and on its -rt flavour.
+# otherwise the integration suite (core, every exec's door, and storm; the
+# container tests need the host's container runtime) runs with --attach
+# kprobe and with --attach auto. --matrix runs the full suite on that kernel and on its -rt flavour.
 # The guest's console goes to build/vmtest/<package>.log; the last lines
 # printed here say what ran, what passed and how long it took.
 set -euo pipefail
@@ -66,7 +66,7 @@ fi
 ird=$work/initrd
 mkdir -p "$ird"/{bin,mod,proc,sys,dev,mnt/lower,mnt/rw,mnt/root}
 cp /bin/busybox "$ird/bin/busybox"
-for a in sh mount mkdir insmod chroot poweroff cat echo sleep umount; do
+for a in sh mount mkdir insmod switch_root poweroff cat echo sleep umount; do
 	ln -s busybox "$ird/bin/$a"
 done
 mods="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci
@@ -100,8 +100,9 @@ mount -t tmpfs tmpfs $r/run
 mount -t tracefs tracefs $r/sys/kernel/tracing
 mount -t debugfs debugfs $r/sys/kernel/debug
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 vmout $r/mnt/vmout
-chroot $r /bin/bash /mnt/vmout/guest.sh
-poweroff -f
+# The overlay becomes the root for the kernel too (not a chroot): a program
+# the kernel starts itself (a release_agent) must find the host's files.
+exec switch_root $r /bin/bash /mnt/vmout/guest.sh
 INIT
 chmod +x "$ird/init"
 (cd "$ird" && find . | cpio -o -H newc --quiet) | gzip -1 > "$work/initrd.gz"
@@ -116,6 +117,7 @@ cp /mnt/vmout/config /boot/config-\$(uname -r) 2>/dev/null
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
 export EXECWATCH=$build/execwatch EXECER=$build/tests/integration/execer
 export EXECSTORM=$build/tests/integration/execstorm STORM_PER_WORKER=200
+export EW_ATTACKS=$build/tests/integration/attacks EW_HELD_TASKS=2000
 export PYTHONDONTWRITEBYTECODE=1
 cd $repo
 status=0
@@ -123,13 +125,16 @@ if [ $mode = smoke ]; then
 	/usr/bin/python3 tests/integration/vm_smoke.py || status=\$?
 else
 	for attach in kprobe auto; do
-		for t in tests/integration/test_core.py tests/integration/test_storm.py; do
+		for t in tests/integration/test_core.py tests/integration/test_every_exec.py \
+			 tests/integration/test_storm.py; do
 			echo "=== \$t with --attach \$attach"
 			EW_TEST_ATTACH=\$attach /usr/bin/python3 \$t || status=1
 		done
 	done
 fi
 echo \$status > /mnt/vmout/status
+sync
+exec /bin/busybox poweroff -f
 GUEST
 accel="-accel tcg"
 if [ -n "${VMTEST_KVM:-}" ] && [ -w /dev/kvm ]; then

@@ -158,7 +158,7 @@ int main(int argc, char **argv)
 	int sigfd, err, status = 1;
 
 	/* A --selftest canary (for the #! one, the script's path follows). */
-	if (argc >= 2 && !strcmp(argv[1], EW_CANARY_ARG))
+	if (argc >= 2 && ew_is_canary_arg(argv[1]))
 		return 0;
 	switch (ew_parse_options(argc, argv, &env, stdout, stderr)) {
 	case EW_PARSE_EXIT:

@@ -1,18 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * --selftest: canary execs of every kind a tracer can silently lose
- * (execve, execveat of an fd, a failing exec, a #! script, an exec from a
- * thread), each checked field by field once the probe is armed.
+ * --selftest: a canary exec through every door a tracer can silently lose
+ * one by (canaries.h), each checked field by field once the probe is armed.
  */
 #ifndef EXECWATCH_SELFTEST_H
 #define EXECWATCH_SELFTEST_H
 
 #include <stdbool.h>
 
+#include "canaries.h"
 #include "sink.h"
-
-/* argv[1] of a canary: execwatch exits 0 at once when it sees it. */
-#define EW_CANARY_ARG "--selftest-canary"
 
 struct ew_selftest;
 

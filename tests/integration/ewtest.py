@@ -49,6 +49,7 @@ class Tracer:
                                   stderr=subprocess.PIPE,
                                   stdin=subprocess.DEVNULL)
         self.out, self.err = [], []
+        self.parsed = []
         self.cv = threading.Condition()
         self.readers = [threading.Thread(target=self._read, args=(s, l), daemon=True)
                         for s, l in ((self.p.stdout, self.out), (self.p.stderr, self.err))]
@@ -97,9 +98,11 @@ class Tracer:
         return b"".join(self.err).decode(errors="replace")
 
     def events(self):
+        """The JSON lines printed so far, parsed (each line once)."""
         with self.cv:
-            lines = list(self.out)
-        return [json.loads(l) for l in lines]
+            lines = self.out[len(self.parsed):]
+        self.parsed.extend(json.loads(l) for l in lines)
+        return list(self.parsed)
 
     def wait_event(self, pred, timeout=WAIT):
         """The first JSON event matching pred, waiting for it to be printed."""

@@ -66,8 +66,32 @@ class Reliability(unittest.TestCase):
         self.assertGreater(lost, 0, t.stderr())
         self.assertEqual(printed + lost, truth, t.stderr())
         self.assertIn("perf buffer full: %d" % lost, t.stderr())
-        self.assertIn("events lost", t.stderr())     # the warning while tracing
-        record("tiny_buffer", execs=truth, printed=printed, lost=lost)
+        # Reported as it happened: the warnings add up to the summary, and
+        # so do the JSON stream's own lost lines, nothing suppressed.
+        warned = [int(n) for n in re.findall(r"warning: (\d+) events lost \(perf buffer full\)",
+                                             t.stderr())]
+        lines = [e for e in t.events() if e["event"] == "lost"]
+        self.assertEqual(sum(warned), lost, t.stderr())
+        self.assertEqual(sum(e["count"] for e in lines), lost)
+        self.assertEqual({e["cause"] for e in lines}, {"perf_buffer_full"})
+        self.assertEqual(len([e for e in t.events() if e["event"] == "exec"]), printed)
+        record("tiny_buffer", execs=truth, printed=printed, lost=lost,
+               warnings=len(warned), warned=sum(warned))
+
+    def test_losses_are_warned_about_within_a_second(self):
+        """A burst lost while execwatch reads: the warning comes while it
+        is still tracing, not at the end."""
+        t = Tracer("-o", "json", "--perf-pages", "1", "-u", "65534")
+        t.p.send_signal(signal.SIGSTOP)
+        r = subprocess.run(nobody(EXECSTORM, "-w", "2", "-n", "300", "-t", "late"),
+                           stdout=subprocess.PIPE, timeout=ewtest.WAIT * 5)
+        self.assertEqual(r.returncode, 0)
+        t.p.send_signal(signal.SIGCONT)
+        # Nothing more happens; the loss shows up in the stream by itself.
+        self.assertTrue(t.wait(lambda: any(e["event"] == "lost" for e in t.events()),
+                               timeout=5), t.stderr())
+        self.assertIn("events lost (perf buffer full)", t.stderr())
+        self.assertEqual(t.stop(), 0)
 
     def test_soak_no_loss_no_growth(self):
         secs = float(os.environ.get("SOAK_SECONDS", "20"))
