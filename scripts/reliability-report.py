@@ -22,6 +22,8 @@ def main():
     rel = load("build/reliability.json")
     fuzz = load("build-fuzz/summary.json")
     soak, tiny, priv = rel.get("soak", {}), rel.get("tiny_buffer", {}), rel.get("privileges", {})
+    held, spoof, strace = (rel.get("held_in_execve", {}), rel.get("ptrace_spoof", {}),
+                           rel.get("strace_doors", {}))
     L = ["# Reliability\n",
          "What protects execwatch from the bytes it reads, from load and from faults,",
          "and what each check measured on the last run (%s, Linux %s, %d cores)."
@@ -40,9 +42,30 @@ def main():
              "control bytes, invalid UTF-8, bidi override) | `tests/integration/test_hostile.py`"
              " | escaped in the table, exact bytes in JSON |")
     if tiny:
-        L.append("| `--perf-pages 1` with the reader stopped: printed + lost = execs | "
-                 "`test_reliability.py` | %d execs: %d printed + %d lost |"
-                 % (tiny["execs"], tiny["printed"], tiny["lost"]))
+        L.append("| `--perf-pages 1` with the reader stopped: printed + lost = execs; "
+                 "the live warnings and JSON `lost` lines add up to the summary | "
+                 "`test_reliability.py` | %d execs: %d printed + %d lost; %d warnings "
+                 "saying %d |"
+                 % (tiny["execs"], tiny["printed"], tiny["lost"], tiny.get("warnings", 0),
+                    tiny.get("warned", 0)))
+    L.append("| every door: `int $0x80` execve and execveat, a 32-bit image and what it "
+             "execs, core_pattern and release_agent helpers, seccomp refusals, #! scripts, "
+             "setuid, memfd/deleted/fd executables, a 4095-byte and a longer file name, a "
+             "failure past the point of no return, a NULL argv | `test_every_exec.py` | "
+             "each event exact |")
+    if strace:
+        L.append("| strace -f on a workload of every door: every successful exec strace "
+                 "saw, with its argv | `test_every_exec.py` | %d of %d |"
+                 % (strace["matched"], strace["strace_execs"]))
+    if held:
+        L.append("| an unprivileged user holds tasks inside execve (ptrace exec stop); "
+                 "another exec is still reported | `test_every_exec.py` | %d held in %.1f s,"
+                 " each reported once; the other exec reported, 0 lost |"
+                 % (held["tasks"], held["seconds_to_hold"]))
+    if spoof:
+        L.append("| a ptracer rewrites its child's argv at the exec stop and puts it back "
+                 "| `test_every_exec.py` | reported `%s`, not `%s` |"
+                 % (" ".join(spoof["reported"]), " ".join(spoof["fake"]).rstrip()))
     if soak:
         L.append("| soak: exec storms for SOAK_SECONDS (20 in CI) at the default buffer | "
                  "`test_reliability.py` | %.0f s, %d storm execs, %d printed, %d lost; RSS "
@@ -67,10 +90,12 @@ def main():
           "Every sample carries its CPU's sequence number, taken by the probe before it",
           "tries to send. execwatch counts a gap in them as lost (whatever the cause), and",
           "at exit compares each CPU's last sequence number with the probe's counter, so",
-          "samples lost at the very end are counted too; once a second it warns about",
-          "samples numbered a second ago that never arrived. The probe also counts, in",
-          "its `drops` map, execs it could not stage (a full staging map) or had no buffer",
-          "for. The summary on exit gives the total and each cause.",
+          "samples lost at the very end are counted too; once a second it counts samples",
+          "numbered a second ago that never arrived. The probe also counts, in its",
+          "`drops` map, execs it could not stage (no memory) or had no buffer for. Every",
+          "loss is warned about within a second of being found, with its cause, and in",
+          "JSON it is also a `{\"event\":\"lost\"}` line in the stream; what the warnings",
+          "say adds up to the summary on exit, nothing suppressed.",
           "",
           "## Privileges",
           "Tracing needs root, or CAP_BPF and CAP_PERFMON (CAP_SYS_ADMIN also works)",

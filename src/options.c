@@ -77,8 +77,9 @@ void ew_usage(FILE *f)
 {
 	fputs(
 "Usage: execwatch [OPTION]...\n"
-"Trace every program started on this machine (execve and execveat), with its\n"
-"parent, full arguments and result, using a BPF probe compiled at run time.\n"
+"Trace every program started on this machine (execve and execveat, their 32-bit\n"
+"entry, and those the kernel starts itself), with its parent, full arguments\n"
+"and result, using a BPF probe compiled at run time.\n"
 "\n"
 "Output:\n"
 "  -o, --output-format FMT  table (default) or json (JSON Lines, one per exec)\n"
@@ -96,8 +97,9 @@ void ew_usage(FILE *f)
 "                           time order across CPUs (default 10, 0 to turn off)\n"
 "\n"
 "Filters (-u, -p, --ppid and -x run in the kernel):\n"
-"  -x, --fails              also show failed execs (RET is -errno)\n"
-"  -u, --uid UID            only execs by this user id\n"
+"  -x, --fails              also show failed execs (RET is -errno), and those a\n"
+"                           seccomp filter refused\n"
+"  -u, --uid UID            only execs by this user id, real or effective\n"
 "  -p, --pid PID            only this process id\n"
 "      --ppid PID           only children of this process id\n"
 "  -n, --name REGEX         only process names (comm) matching REGEX\n"

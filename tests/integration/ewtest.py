@@ -132,6 +132,23 @@ class Tracer:
         return found[0]
 
 
+def record(name, **figures):
+    """Keeps a test's figures for docs/reliability.md, in
+    $EW_RELIABILITY_OUT, beside those other tests left there."""
+    out = os.environ.get("EW_RELIABILITY_OUT")
+    if not out:
+        return
+    try:
+        with open(out) as f:
+            all_figures = json.load(f)
+    except (OSError, ValueError):
+        all_figures = {}
+    all_figures[name] = figures
+    with open(out + ".tmp", "w") as f:
+        json.dump(all_figures, f, indent=1, sort_keys=True)
+    os.rename(out + ".tmp", out)
+
+
 def run_execer(*args):
     """Runs the exec driver; returns the integers it printed before exec."""
     r = subprocess.run([EXECER, *args], stdout=subprocess.PIPE,

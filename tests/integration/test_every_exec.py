@@ -17,6 +17,7 @@ import signal
 import struct
 import subprocess
 import tempfile
+import time
 import unittest
 
 import ewtest
@@ -371,14 +372,18 @@ class Attacks(unittest.TestCase):
         # what ran, not what the spoofer wrote
         self.assertEqual(ev["argv"], real["argv"])
         self.assertEqual(ev["filename"], "/bin/sh")
+        ewtest.record("ptrace_spoof", real=real["argv"], fake=fake["argv"],
+                      reported=ev["argv"])
 
     def test_20000_tasks_held_inside_execve_do_not_blind_it(self):
         n = int(os.environ.get("EW_HELD_TASKS", "20000"))
         t = Tracer("-o", "json", "--perf-pages", "1024")
+        start = time.monotonic()
         holder = subprocess.Popen(nobody(attack("exec_holder"), str(n), EXIT0),
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         try:
             self.assertEqual(holder.stdout.readline(), b"holding %d\n" % n)
+            held_after = time.monotonic() - start
             # the machine's other execs, while every one of them is held
             (pid, _), r = run_execer("fork-execv", "/bin/true", "while-held")
             ev = t.wait_event(lambda e: e["pid"] == pid)
@@ -399,6 +404,8 @@ class Attacks(unittest.TestCase):
         self.assertTrue(all(e["uid"] == 65534 and e["entry"] == "execve" for e in held))
         self.assertRegex(t.stderr(), r"events printed, 0 lost")
         self.assertNotIn("staging", t.stderr())
+        ewtest.record("held_in_execve", tasks=n, seconds_to_hold=round(held_after, 1),
+                      held_reported=len(held), other_exec_reported=True)
 
 
 class AgainstStrace(unittest.TestCase):
@@ -426,6 +433,7 @@ class AgainstStrace(unittest.TestCase):
             t.stop()
             shutil.rmtree(d)
         self.assertEqual(set(want) - invoked(t.events()), set())
+        ewtest.record("strace_doors", strace_execs=len(want), matched=len(want))
 
 
 def invoked(events):

@@ -20,15 +20,7 @@ import ewtest
 from ewtest import Tracer, run_execer
 
 EXECSTORM = os.environ.get("EXECSTORM", "build/tests/integration/execstorm")
-FIGURES = {}
-
-
-def record(name, **kw):
-    FIGURES[name] = kw
-    out = os.environ.get("EW_RELIABILITY_OUT")
-    if out:
-        with open(out, "w") as f:
-            json.dump(FIGURES, f, indent=1, sort_keys=True)
+record = ewtest.record
 
 
 def summary(err):
