@@ -32,12 +32,39 @@ size_t ew_utf8_len(const unsigned char *s, size_t avail, unsigned *cp)
 	return n;
 }
 
-/* Code points that change how a line displays: C1 controls, bidi, separators. */
+bool ew_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	unsigned cp;
+
+	while (i < len) {
+		n = ew_utf8_len(p + i, len - i, &cp);
+		if (!n)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/*
+ * Code points that change how a line displays, or show nothing at all: C1
+ * controls, bidirectional marks and overrides, line and paragraph
+ * separators, and Unicode's format and invisible characters (soft hyphen,
+ * zero-width spaces and joiners, word joiner and invisible operators,
+ * Mongolian vowel separator, Hangul fillers, variation selectors, BOM,
+ * interlinear annotations, tag characters).
+ */
 static bool is_sneaky(unsigned cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
-	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
-	       cp == 0x2028 || cp == 0x2029 || cp == 0x061c || cp == 0xfeff;
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0xad || cp == 0x34f ||
+	       cp == 0x61c || cp == 0x115f || cp == 0x1160 ||
+	       (cp >= 0x17b4 && cp <= 0x17b5) || (cp >= 0x180b && cp <= 0x180f) ||
+	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x206f) || cp == 0x3164 ||
+	       (cp >= 0xfe00 && cp <= 0xfe0f) || cp == 0xfeff || cp == 0xffa0 ||
+	       (cp >= 0xfff0 && cp <= 0xfffb) || (cp >= 0x1d173 && cp <= 0x1d17a) ||
+	       (cp >= 0xe0000 && cp <= 0xe0fff);
 }
 
 static void escape_control(struct ew_buf *b, unsigned char c,
@@ -57,6 +84,18 @@ static void escape_control(struct ew_buf *b, unsigned char c,
 		ew_buf_printf(b, "\\u%04x", c);
 	else
 		ew_buf_printf(b, "\\x%02x", c);
+}
+
+/* A code point above the BMP is a surrogate pair in JSON. */
+static void put_code_point(struct ew_buf *b, unsigned cp, enum ew_escape_mode mode)
+{
+	if (cp < 0x10000)
+		ew_buf_printf(b, "\\u%04x", cp);
+	else if (mode == EW_ESC_JSON)
+		ew_buf_printf(b, "\\u%04x\\u%04x", 0xd800 + ((cp - 0x10000) >> 10),
+			      0xdc00 + ((cp - 0x10000) & 0x3ff));
+	else
+		ew_buf_printf(b, "\\U%08x", cp);
 }
 
 void ew_escape(struct ew_buf *b, const char *s, size_t len,
@@ -86,12 +125,41 @@ void ew_escape(struct ew_buf *b, const char *s, size_t len,
 			escape_control(b, c, mode);
 			i++;
 		} else if ((n = ew_utf8_len(p + i, len - i, &cp))) {
-			ew_buf_printf(b, "\\u%04x", cp);
+			put_code_point(b, cp, mode);
 			i += n;
 		} else {
-			ew_buf_printf(b, mode == EW_ESC_JSON ? "\\udc%02x" : "\\x%02x", c);
+			if (mode == EW_ESC_JSON)
+				ew_buf_puts(b, "\\ufffd");
+			else
+				ew_buf_printf(b, "\\x%02x", c);
 			i++;
 		}
 	}
 	ew_buf_put(b, p + i - run, run);
+}
+
+void ew_base64(struct ew_buf *b, const void *s, size_t len)
+{
+	static const char digits[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = s;
+	size_t i;
+
+	for (i = 0; i + 2 < len; i += 3) {
+		char q[4] = { digits[p[i] >> 2], digits[(p[i] & 3) << 4 | p[i + 1] >> 4],
+			      digits[(p[i + 1] & 15) << 2 | p[i + 2] >> 6],
+			      digits[p[i + 2] & 63] };
+
+		ew_buf_put(b, q, 4);
+	}
+	if (len - i == 1) {
+		char q[4] = { digits[p[i] >> 2], digits[(p[i] & 3) << 4], '=', '=' };
+
+		ew_buf_put(b, q, 4);
+	} else if (len - i == 2) {
+		char q[4] = { digits[p[i] >> 2], digits[(p[i] & 3) << 4 | p[i + 1] >> 4],
+			      digits[(p[i + 1] & 15) << 2], '=' };
+
+		ew_buf_put(b, q, 4);
+	}
 }

@@ -8,11 +8,20 @@
 
 #include <string.h>
 
+/*
+ * A string field; when its bytes are not UTF-8, the string shows U+FFFD
+ * for each bad byte and KEY_b64 carries the exact bytes.
+ */
 static void put_str(struct ew_buf *b, const char *key, const char *s,
 		    size_t len)
 {
 	ew_buf_printf(b, ",\"%s\":\"", key);
 	ew_escape(b, s, len, EW_ESC_JSON);
+	ew_buf_putc(b, '"');
+	if (ew_utf8_valid(s, len))
+		return;
+	ew_buf_printf(b, ",\"%s_b64\":\"", key);
+	ew_base64(b, s, len);
 	ew_buf_putc(b, '"');
 }
 
@@ -52,20 +61,41 @@ static void put_container(struct ew_buf *b, const struct ew_exec *x)
 		ew_buf_puts(b, ",\"alert\":null");
 }
 
-static void put_args(struct ew_buf *b, const char *key, const struct ew_exec *x,
-		     uint32_t from, uint32_t to)
+static void put_array(struct ew_buf *b, const struct ew_exec *x,
+		      uint32_t from, uint32_t to, bool b64)
 {
 	uint32_t i;
 
-	ew_buf_printf(b, ",\"%s\":[", key);
+	ew_buf_putc(b, '[');
 	for (i = from; i < to; i++) {
 		if (i > from)
 			ew_buf_putc(b, ',');
 		ew_buf_putc(b, '"');
-		ew_escape(b, x->args[i].s, x->args[i].len, EW_ESC_JSON);
+		if (b64)
+			ew_base64(b, x->args[i].s, x->args[i].len);
+		else
+			ew_escape(b, x->args[i].s, x->args[i].len, EW_ESC_JSON);
 		ew_buf_putc(b, '"');
 	}
 	ew_buf_putc(b, ']');
+}
+
+/* An array of arguments; KEY_b64, one entry per argument, when any of
+ * them is not UTF-8. */
+static void put_args(struct ew_buf *b, const char *key, const struct ew_exec *x,
+		     uint32_t from, uint32_t to)
+{
+	bool valid = true;
+	uint32_t i;
+
+	ew_buf_printf(b, ",\"%s\":", key);
+	put_array(b, x, from, to, false);
+	for (i = from; i < to && valid; i++)
+		valid = ew_utf8_valid(x->args[i].s, x->args[i].len);
+	if (valid)
+		return;
+	ew_buf_printf(b, ",\"%s_b64\":", key);
+	put_array(b, x, from, to, true);
 }
 
 static const char *const exe_kinds[] = {
@@ -108,6 +138,11 @@ void ew_json_line(struct ew_buf *b, const struct ew_exec *x,
 		ew_buf_puts(b, ",\"interpreter\":[\"");
 		ew_escape(b, x->interp, x->interp_len, EW_ESC_JSON);
 		ew_buf_puts(b, "\"]");
+		if (!ew_utf8_valid(x->interp, x->interp_len)) {
+			ew_buf_puts(b, ",\"interpreter_b64\":[\"");
+			ew_base64(b, x->interp, x->interp_len);
+			ew_buf_puts(b, "\"]");
+		}
 	} else {
 		ew_buf_puts(b, ",\"interpreter\":null");
 	}

@@ -57,8 +57,53 @@ void ew_json_put_utf8(struct ew_buf *b, uint32_t cp)
 	ew_buf_put(b, u, n);
 }
 
+/* RFC 4648 base64 with padding, nothing else: no line breaks, no spaces,
+ * no bits left over in the last digit. */
+static int b64_digit(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
 
+bool ew_json_base64(const char *s, size_t len, struct ew_buf *out)
+{
+	size_t i;
 
+	if (len % 4)
+		return false;
+	for (i = 0; i < len; i += 4) {
+		int d[4], k, pad = 0;
+		uint32_t v = 0;
+
+		for (k = 0; k < 4; k++) {
+			d[k] = b64_digit((unsigned char)s[i + k]);
+			if (s[i + k] == '=' && i + 4 == len && k >= 2) {
+				pad++;
+				d[k] = 0;
+			} else if (d[k] < 0 || pad) {
+				return false;
+			}
+			v = v << 6 | (uint32_t)d[k];
+		}
+		if ((pad == 1 && (v & 0xff)) || (pad == 2 && (v & 0xffff)))
+			return false;
+		ew_buf_putc(out, (char)(v >> 16));
+		if (pad < 2)
+			ew_buf_putc(out, (char)(v >> 8));
+		if (pad < 1)
+			ew_buf_putc(out, (char)v);
+	}
+	return true;
+}
 
 void ew_json_ws(struct ew_json *j)
 {
@@ -156,9 +201,6 @@ bool ew_json_string(struct ew_json *j, struct ew_buf *out)
 				if (out)
 					ew_json_put_utf8(out, 0x10000 + ((v - 0xd800) << 10) +
 						 (lo - 0xdc00));
-			} else if (v >= 0xdc80 && v <= 0xdcff) {
-				if (out)	/* surrogateescape */
-					ew_buf_putc(out, (char)(v & 0xff));
 			} else if (v >= 0xd800 && v <= 0xdfff) {
 				j->lone_surrogate = true;
 			} else if (out) {

@@ -18,7 +18,7 @@
 struct ew_json {
 	const unsigned char *p, *end;
 	int depth;
-	bool lone_surrogate;	/* a \uXXXX surrogate other than \udc80..ff */
+	bool lone_surrogate;	/* a \uXXXX surrogate not part of a pair */
 };
 
 void ew_json_ws(struct ew_json *j);
@@ -31,5 +31,7 @@ bool ew_json_line_valid(const char *s, size_t len);
 /* Length of the well-formed UTF-8 sequence at p (RFC 3629), 0 if none. */
 size_t ew_json_utf8_seq(const unsigned char *p, size_t avail, uint32_t *cp);
 void ew_json_put_utf8(struct ew_buf *b, uint32_t cp);
+/* Decodes strict base64 (RFC 4648, padded) to OUT; false if it is not. */
+bool ew_json_base64(const char *s, size_t len, struct ew_buf *out);
 
 #endif

@@ -54,13 +54,16 @@
 	} while (0)
 
 /* What escape.h says never reaches a terminal raw: C1 controls, bidi
- * marks, overrides and isolates, line and paragraph separators, BOM. */
+ * marks, overrides and isolates, line and paragraph separators, BOM, and
+ * characters that show nothing (zero-width ones, soft hyphen, word
+ * joiner, invisible operators, tags). */
 static bool display_changing(uint32_t cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e ||
-	       cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
-	       cp == 0x2029 || cp == 0xfeff;
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0xad ||
+	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x2069) || cp == 0x2028 ||
+	       cp == 0x2029 || cp == 0xfeff || cp == 0x180e ||
+	       (cp >= 0xe0000 && cp <= 0xe007f);
 }
 
 /*
@@ -102,26 +105,180 @@ static void check_json_line(const char *what, const char *s, size_t len)
 }
 
 /* ------------------------------------------------------------------ */
-/* The exec's JSON line: valid, no duplicate key, and comm, filename and
- * argv decode back to the exact bytes decoded from the sample.          */
+/* The exec's JSON line: valid, no duplicate key, and every string field
+ * that carries untrusted bytes (comm, filename, argv, interpreter) reads
+ * as those bytes with each stray byte shown as U+FFFD, with FIELD_b64
+ * holding the exact bytes exactly when they are not UTF-8.              */
 
 #define MAX_KEYS 64
 
-static void expect_bytes(const char *what, const struct ew_buf *got,
-			 const char *want, size_t want_len)
+/* A string field, or an array of them, as parsed from the line. */
+struct jfield {
+	bool seen, is_null;
+	uint32_t n;
+	struct ew_buf *v;
+};
+
+static void jfield_free(struct jfield *f)
 {
-	CHECK(got->len == want_len && !memcmp(got->p ? got->p : "", want, want_len),
-	      "JSON %s does not decode back to its bytes (%zu vs %zu bytes)", what,
-	      got->len, want_len);
+	uint32_t i;
+
+	for (i = 0; i < f->n; i++)
+		ew_buf_free(&f->v[i]);
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+static void jfield_add(struct jfield *f, struct ew_json *j, const char *key)
+{
+	f->v = realloc(f->v, (f->n + 1) * sizeof(*f->v));
+	CHECK(f->v, "out of memory");
+	memset(&f->v[f->n], 0, sizeof(*f->v));
+	CHECK(ew_json_string(j, &f->v[f->n]), "exec JSON: %s: not a string", key);
+	f->n++;
+}
+
+static void read_field(struct jfield *f, struct ew_json *j, const char *key,
+		       bool array)
+{
+	CHECK(!f->seen, "exec JSON: %s twice", key);
+	f->seen = true;
+	if (array && j->end - j->p >= 4 && !memcmp(j->p, "null", 4)) {
+		j->p += 4;
+		f->is_null = true;
+		return;
+	}
+	if (!array) {
+		jfield_add(f, j, key);
+		return;
+	}
+	CHECK(*j->p++ == '[', "exec JSON: %s is not an array", key);
+	for (ew_json_ws(j); *j->p != ']'; ew_json_ws(j)) {
+		if (f->n) {
+			CHECK(*j->p++ == ',', "exec JSON: %s: no ','", key);
+			ew_json_ws(j);
+		}
+		jfield_add(f, j, key);
+	}
+	j->p++;
+}
+
+/* BYTES as a strict reader shows them: each byte of an ill-formed
+ * sequence becomes U+FFFD. */
+static void replaced(struct ew_buf *out, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	while (i < len) {
+		n = ew_json_utf8_seq(p + i, len - i, &cp);
+		if (n) {
+			ew_buf_put(out, p + i, n);
+			i += n;
+		} else {
+			ew_json_put_utf8(out, 0xfffd);
+			i++;
+		}
+	}
+}
+
+static bool utf8(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	uint32_t cp;
+
+	for (; i < len; i += n)
+		if (!(n = ew_json_utf8_seq(p + i, len - i, &cp)))
+			return false;
+	return true;
+}
+
+/* Entry I of FIELD (and of its companion B64) against the bytes S. */
+static void expect_entry(const char *key, const struct jfield *f,
+			 const struct jfield *b64, uint32_t i, const char *s,
+			 size_t len)
+{
+	struct ew_buf want = { 0 }, raw = { 0 };
+	const struct ew_buf *got = &f->v[i];
+
+	replaced(&want, s, len);
+	CHECK(got->len == want.len && !memcmp(got->p ? got->p : "", want.p ? want.p : "", want.len),
+	      "JSON %s[%u] does not read as its bytes (%zu vs %zu bytes)", key, i,
+	      got->len, want.len);
+	if (b64->seen) {
+		CHECK(b64->n == f->n, "%s_b64 has %u entries, %s %u", key, b64->n, key, f->n);
+		CHECK(ew_json_base64(b64->v[i].p ? b64->v[i].p : "", b64->v[i].len, &raw),
+		      "%s_b64[%u] is not base64", key, i);
+		CHECK(raw.len == len && !memcmp(raw.p ? raw.p : "", s, len),
+		      "%s_b64[%u] does not decode to the exact bytes", key, i);
+	}
+	ew_buf_free(&want);
+	ew_buf_free(&raw);
+}
+
+/* FIELD holds the N strings STRS; its companion exactly when one is not
+ * UTF-8. N is -1 for a field that must be null. */
+static void expect_field(const char *key, const struct jfield *f,
+			 const struct jfield *b64, const char *const *strs,
+			 const uint32_t *lens, int n)
+{
+	bool all_utf8 = true;
+	int i;
+
+	CHECK(f->seen, "exec JSON: no %s", key);
+	if (n < 0) {
+		CHECK(f->is_null && !b64->seen, "exec JSON: %s is not null", key);
+		return;
+	}
+	CHECK(!f->is_null && f->n == (uint32_t)n, "exec JSON: %s has %u entries, not %d",
+	      key, f->n, n);
+	for (i = 0; i < n; i++)
+		all_utf8 = all_utf8 && utf8(strs[i], lens[i]);
+	CHECK(b64->seen == !all_utf8, "exec JSON: %s_b64 %s", key,
+	      all_utf8 ? "present for UTF-8 bytes" : "missing for bytes that are not UTF-8");
+	for (i = 0; i < n; i++)
+		expect_entry(key, f, b64, i, strs[i], lens[i]);
+}
+
+enum { F_COMM, F_FILENAME, F_ARGV, F_INTERP, F_N };
+static const char *const field_keys[F_N] = { "comm", "filename", "argv", "interpreter" };
+
+static void check_exec_strings(struct jfield (*f)[2], const struct ew_exec *x)
+{
+	const char *strs[1024 + 1];
+	uint32_t lens[1024 + 1], i, n;
+
+	strs[0] = x->comm, lens[0] = strlen(x->comm);
+	expect_field("comm", &f[F_COMM][0], &f[F_COMM][1], strs, lens, 1);
+	strs[0] = x->filename, lens[0] = x->filename_len;
+	expect_field("filename", &f[F_FILENAME][0], &f[F_FILENAME][1], strs, lens, 1);
+	CHECK(x->nargs <= 1024, "nargs %u", x->nargs);
+	for (i = 0; i < x->nargs; i++)
+		strs[i] = x->args[i].s, lens[i] = x->args[i].len;
+	expect_field("argv", &f[F_ARGV][0], &f[F_ARGV][1], strs, lens, x->nargs);
+	/* A script shows the head of argv; a binary started through a #!
+	 * line the caller did not name shows the program. */
+	if (x->script_at) {
+		n = x->script_at;
+	} else if (x->interp) {
+		strs[0] = x->interp, lens[0] = x->interp_len;
+		n = 1;
+	} else {
+		expect_field("interpreter", &f[F_INTERP][0], &f[F_INTERP][1], NULL, NULL, -1);
+		return;
+	}
+	expect_field("interpreter", &f[F_INTERP][0], &f[F_INTERP][1], strs, lens, n);
 }
 
 static void check_exec_json(const struct ew_buf *b, const struct ew_exec *x)
 {
 	struct ew_json j = { (const unsigned char *)b->p, (const unsigned char *)b->p + b->len };
-	struct ew_buf key = { 0 }, val = { 0 };
+	struct jfield f[F_N][2] = { 0 };
+	struct ew_buf key = { 0 };
 	char keys[MAX_KEYS][32];
-	int nkeys = 0, k;
-	bool seen_comm = false, seen_filename = false, seen_argv = false;
+	int nkeys = 0, k, i;
 
 	check_json_line("exec JSON", b->p, b->len);
 	j.end--;	/* the '\n' */
@@ -129,64 +286,45 @@ static void check_exec_json(const struct ew_buf *b, const struct ew_exec *x)
 	CHECK(*j.p == '{', "exec JSON is not an object");
 	j.p++;
 	for (;;) {
+		struct jfield *which = NULL;
+
 		ew_json_ws(&j);
 		ew_buf_reset(&key);
 		CHECK(ew_json_string(&j, &key), "exec JSON: bad key");
-		CHECK(!j.lone_surrogate, "exec JSON: lone surrogate in a key");
 		CHECK(key.len < sizeof(keys[0]), "exec JSON: long key");
+		ew_buf_putc(&key, 0);
 		for (k = 0; k < nkeys; k++)
 			CHECK(strcmp(keys[k], key.p), "exec JSON: duplicate key \"%s\"", key.p);
 		CHECK(nkeys < MAX_KEYS, "exec JSON: too many keys");
-		memcpy(keys[nkeys++], key.p, key.len + 1);
+		memcpy(keys[nkeys++], key.p, key.len);
 		ew_json_ws(&j);
 		CHECK(*j.p++ == ':', "exec JSON: no ':' after \"%s\"", key.p);
 		ew_json_ws(&j);
 
-		if (!strcmp(key.p, "comm") || !strcmp(key.p, "filename")) {
-			bool comm = key.p[0] == 'c';
+		for (i = 0; i < F_N && !which; i++) {
+			size_t n = strlen(field_keys[i]);
 
-			ew_buf_reset(&val);
-			CHECK(ew_json_string(&j, &val), "exec JSON: %s is not a string", key.p);
-			if (comm) {
-				expect_bytes("comm", &val, x->comm, strlen(x->comm));
-				seen_comm = true;
-			} else {
-				expect_bytes("filename", &val, x->filename, x->filename_len);
-				seen_filename = true;
-			}
-		} else if (!strcmp(key.p, "argv")) {
-			uint32_t i = 0;
-
-			CHECK(*j.p++ == '[', "exec JSON: argv is not an array");
-			for (ew_json_ws(&j); *j.p != ']'; ew_json_ws(&j)) {
-				if (i) {
-					CHECK(*j.p++ == ',', "exec JSON: argv: no ','");
-					ew_json_ws(&j);
-				}
-				ew_buf_reset(&val);
-				CHECK(ew_json_string(&j, &val), "exec JSON: argv[%u] is not a string", i);
-				CHECK(i < x->nargs, "exec JSON: argv has more than %u entries",
-				      x->nargs);
-				expect_bytes("argv entry", &val, x->args[i].s, x->args[i].len);
-				i++;
-			}
-			j.p++;
-			CHECK(i == x->nargs, "exec JSON: argv has %u entries, not %u", i,
-			      x->nargs);
-			seen_argv = true;
-		} else {
-			CHECK(ew_json_value(&j), "exec JSON: bad value for \"%s\"", key.p);
+			if (!strcmp(key.p, field_keys[i]))
+				which = &f[i][0];
+			else if (!strncmp(key.p, field_keys[i], n) && !strcmp(key.p + n, "_b64"))
+				which = &f[i][1];
+			if (which)
+				read_field(which, &j, key.p, i >= F_ARGV);
 		}
+		if (!which)
+			CHECK(ew_json_value(&j), "exec JSON: bad value for \"%s\"", key.p);
 		ew_json_ws(&j);
 		if (*j.p == '}')
 			break;
 		CHECK(*j.p++ == ',', "exec JSON: no ',' after \"%s\"", key.p);
 	}
-	CHECK(!j.lone_surrogate,
-	      "exec JSON: a lone surrogate that is not surrogateescape (\\udc80-\\udcff)");
-	CHECK(seen_comm && seen_filename && seen_argv, "exec JSON: comm/filename/argv missing");
+	CHECK(!j.lone_surrogate, "exec JSON: a lone surrogate");
+	check_exec_strings(f, x);
+	for (i = 0; i < F_N; i++) {
+		jfield_free(&f[i][0]);
+		jfield_free(&f[i][1]);
+	}
 	ew_buf_free(&key);
-	ew_buf_free(&val);
 }
 
 /* ------------------------------------------------------------------ */

@@ -5,6 +5,7 @@ A test starts the real execwatch (which loads real BPF), waits for its
 printed and checks them field by field. Waits are event-driven: a test
 waits for a line to appear, never for a fixed time.
 """
+import base64
 import json
 import os
 import signal
@@ -13,6 +14,10 @@ import sys
 import threading
 import time
 import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "strictjson"))
+import strictjson  # noqa: E402
 
 EXECWATCH = os.environ.get("EXECWATCH", "build/execwatch")
 EXECER = os.environ.get("EXECER", "build/tests/integration/execer")
@@ -92,7 +97,15 @@ class Tracer:
             r.join(WAIT)
         self.p.stdout.close()
         self.p.stderr.close()
+        if self.json_output():
+            strictjson.check_lines(self.out)    # every line, for a strict parser
         return rc
+
+    def json_output(self):
+        """Whether this tracer writes JSON Lines to standard output."""
+        a = self.args
+        return any(a[i] in ("-o", "--output-format") and a[i + 1] == "json"
+                   for i in range(len(a) - 1)) or "--output-format=json" in a
 
     def stderr(self):
         return b"".join(self.err).decode(errors="replace")
@@ -157,9 +170,21 @@ def run_execer(*args):
     return [int(x) for x in first], r
 
 
+def field_bytes(ev, key):
+    """The exact bytes of a string field (or a list of them): from KEY_b64
+    when execwatch wrote one (the bytes are not UTF-8), else the text."""
+    raw = ev.get(key + "_b64")
+    if raw is None:
+        v = ev[key]
+        return [a.encode() for a in v] if isinstance(v, list) else v.encode()
+    if isinstance(raw, list):
+        return [base64.b64decode(a, validate=True) for a in raw]
+    return base64.b64decode(raw, validate=True)
+
+
 def argv_bytes(ev):
-    """The exact argument bytes: JSON encodes stray bytes as \\udcXX."""
-    return [a.encode("utf-8", "surrogateescape") for a in ev["argv"]]
+    """The exact argument bytes (docs/json.md)."""
+    return field_bytes(ev, "argv")
 
 
 def bpf_prog_names():

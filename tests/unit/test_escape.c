@@ -74,10 +74,10 @@ static void test_invalid_byte(void **state)
 {
 	check("a\xff" "b", T, "a\\xffb");
 	check("a\xff" "b", Q, "a\\xffb");
-	check("a\xff" "b", J, "a\\udcffb");
+	check("a\xff" "b", J, "a\\ufffdb");
 	/* A lone continuation byte. */
 	check("\x80", T, "\\x80");
-	check("\x80", J, "\\udc80");
+	check("\x80", J, "\\ufffd");
 	/* Lead bytes that never start a sequence. */
 	check("\xf5\xf8\xfe", T, "\\xf5\\xf8\\xfe");
 }
@@ -104,19 +104,77 @@ static void test_sneaky_code_points(void **state)
 	check_all("\xef\xbb\xbf", "\\ufeff");
 }
 
+/* Characters that show nothing: /etc/pass<U+200B>wd must not read as /etc/passwd. */
+static void test_invisible_code_points(void **state)
+{
+	check_all("/etc/pass\xe2\x80\x8bwd", "/etc/pass\\u200bwd");
+	check_all("\xc2\xad", "\\u00ad");		/* soft hyphen */
+	check_all("\xe2\x80\x8c\xe2\x80\x8d", "\\u200c\\u200d");	/* ZWNJ, ZWJ */
+	check_all("\xe2\x81\xa0\xe2\x81\xa4", "\\u2060\\u2064");	/* word joiner, invisible plus */
+	check_all("\xe1\xa0\x8e", "\\u180e");	/* Mongolian vowel separator */
+	check_all("\xe3\x85\xa4", "\\u3164");	/* Hangul filler */
+	check_all("\xef\xb8\x8f", "\\ufe0f");	/* variation selector 16 */
+	check_all("\xef\xbf\xb9", "\\ufff9");	/* interlinear annotation anchor */
+	/* Above the BMP: \U in the table, a surrogate pair in JSON. */
+	check("\xf3\xa0\x80\x81", T, "\\U000e0001");	/* tag LANGUAGE TAG */
+	check("\xf3\xa0\x80\x81", J, "\\udb40\\udc01");
+	check("\xf3\xa0\x81\xbf", J, "\\udb40\\udc7f");	/* CANCEL TAG */
+	check("\xf0\x9d\x85\xb3", T, "\\U0001d173");	/* musical format */
+	/* Visible neighbours are left alone. */
+	check_all("\xe2\x80\x90", "\xe2\x80\x90");	/* hyphen U+2010 */
+	check_all("\xe2\x81\xb0", "\xe2\x81\xb0");	/* superscript zero U+2070 */
+	check_all("\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80");
+}
+
+static void test_utf8_valid(void **state)
+{
+	assert_true(ew_utf8_valid("", 0));
+	assert_true(ew_utf8_valid("caf\xc3\xa9", 5));
+	assert_true(ew_utf8_valid("\xf0\x9f\x98\x80", 4));
+	assert_false(ew_utf8_valid("a\xff", 2));
+	assert_false(ew_utf8_valid("\xc3\xa9", 1));	/* cut by the length */
+	assert_false(ew_utf8_valid("\xed\xa0\x80", 3));	/* a surrogate */
+	assert_true(ew_utf8_valid("a\0b", 3));
+}
+
+static void check_b64(const char *in, size_t len, const char *want)
+{
+	struct ew_buf b = { 0 };
+
+	ew_base64(&b, in, len);
+	ew_buf_putc(&b, 0);
+	assert_false(b.oom);
+	assert_string_equal(b.p, want);
+	ew_buf_free(&b);
+}
+
+/* RFC 4648, section 10, and every byte value. */
+static void test_base64(void **state)
+{
+	check_b64("", 0, "");
+	check_b64("f", 1, "Zg==");
+	check_b64("fo", 2, "Zm8=");
+	check_b64("foo", 3, "Zm9v");
+	check_b64("foob", 4, "Zm9vYg==");
+	check_b64("fooba", 5, "Zm9vYmE=");
+	check_b64("foobar", 6, "Zm9vYmFy");
+	check_b64("\xff\xfe\x00", 3, "//4A");
+	check_b64("\xfb\xef\xbe", 3, "++++");
+}
+
 static void test_overlong(void **state)
 {
 	check("\xc0\xaf", T, "\\xc0\\xaf");
-	check("\xc0\xaf", J, "\\udcc0\\udcaf");
+	check("\xc0\xaf", J, "\\ufffd\\ufffd");
 	check("\xc1\xbf", T, "\\xc1\\xbf");
 	check("\xe0\x80\xaf", T, "\\xe0\\x80\\xaf");
-	check("\xf0\x80\x80\xaf", J, "\\udcf0\\udc80\\udc80\\udcaf");
+	check("\xf0\x80\x80\xaf", J, "\\ufffd\\ufffd\\ufffd\\ufffd");
 }
 
 static void test_surrogates(void **state)
 {
 	check("\xed\xa0\x80", T, "\\xed\\xa0\\x80");
-	check("\xed\xa0\x80", J, "\\udced\\udca0\\udc80");
+	check("\xed\xa0\x80", J, "\\ufffd\\ufffd\\ufffd");
 	check("\xed\xbf\xbf", T, "\\xed\\xbf\\xbf");
 	/* The code point just below the surrogates is fine. */
 	check_all("\xed\x9f\xbf", "\xed\x9f\xbf");
@@ -138,7 +196,7 @@ static void test_double_quote(void **state)
 static void test_truncated_sequence(void **state)
 {
 	check("ab\xe6\x97", T, "ab\\xe6\\x97");
-	check("ab\xe6\x97", J, "ab\\udce6\\udc97");
+	check("ab\xe6\x97", J, "ab\\ufffd\\ufffd");
 	check("\xc3", T, "\\xc3");
 	check("\xf0\x9f\x98", T, "\\xf0\\x9f\\x98");
 	/* Cut short by the length, not by the string's NUL. */
@@ -187,6 +245,9 @@ int main(void)
 		cmocka_unit_test(test_invalid_byte),
 		cmocka_unit_test(test_valid_utf8),
 		cmocka_unit_test(test_sneaky_code_points),
+		cmocka_unit_test(test_invisible_code_points),
+		cmocka_unit_test(test_utf8_valid),
+		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_overlong),
 		cmocka_unit_test(test_surrogates),
 		cmocka_unit_test(test_beyond_unicode),

@@ -332,7 +332,28 @@ static void test_json_escaped(void **state)
 
 	x->ts_ns = x->enter_ns = 9;
 	x->entered = true;
-	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000000Z\",\"ts_ns\":9,\"cpu\":0,\"seq\":0,\"comm\":\"c\\tm\",\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":0,\"filename\":\"/tmp/\\u202e\",\"argv\":[\"a\\\"b\",\"\\udcff\",\"\\u001b[0m\",\"\",\"\xc3\xa9\\\\\"],\"interpreter\":null,\"argc\":5,\"container_id\":null,\"container_runtime\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":0}\n");
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000000Z\",\"ts_ns\":9,\"cpu\":0,\"seq\":0,\"comm\":\"c\\tm\",\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":0,\"filename\":\"/tmp/\\u202e\",\"argv\":[\"a\\\"b\",\"\\ufffd\",\"\\u001b[0m\",\"\",\"\xc3\xa9\\\\\"],\"argv_b64\":[\"YSJi\",\"/w==\",\"G1swbQ==\",\"\",\"w6lc\"],\"interpreter\":null,\"argc\":5,\"container_id\":null,\"container_runtime\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":0}\n");
+	free(x);
+}
+
+/* Each string field that is not UTF-8 gets its exact bytes in FIELD_b64. */
+static void test_json_b64_companions(void **state)
+{
+	static const char *const argv[] = { "ok" };
+	static const struct ew_when w = { 1.0, { 0, 0 } };
+	struct ew_exec *x = mk("c\xfe", "/tmp/\xff\xfe", argv, 1);
+	struct ew_buf b = { 0 };
+
+	x->interp = "/bin/\xff";
+	x->interp_len = 6;
+	ew_json_line(&b, x, &w);
+	assert_false(b.oom);
+	assert_non_null(strstr(b.p, ",\"comm\":\"c\\ufffd\",\"comm_b64\":\"Y/4=\","));
+	assert_non_null(strstr(b.p, ",\"filename\":\"/tmp/\\ufffd\\ufffd\",\"filename_b64\":\"L3RtcC///g==\","));
+	assert_non_null(strstr(b.p, ",\"argv\":[\"ok\"],\"interpreter\":[\"/bin/\\ufffd\"],\"interpreter_b64\":[\"L2Jpbi//\"],"));
+	assert_null(strstr(b.p, "argv_b64"));
+	assert_true(ew_json_line_valid(b.p, b.len));
+	ew_buf_free(&b);
 	free(x);
 }
 
@@ -627,6 +648,7 @@ int main(void)
 		cmocka_unit_test(test_json_known),
 		cmocka_unit_test(test_json_flags),
 		cmocka_unit_test(test_json_escaped),
+		cmocka_unit_test(test_json_b64_companions),
 		cmocka_unit_test(test_json_no_args),
 		cmocka_unit_test(test_table_script_as_invoked),
 		cmocka_unit_test(test_json_new_fields),
