@@ -5,8 +5,9 @@
  * and the causes of the drops a probe counts.
  *
  * A sample is struct ew_event followed by data[], in this order:
- *   cgroup_len bytes	the names of the task's cgroup and its ancestors,
- *			leaf first, each ending in NUL (0 when unknown)
+ *   cgroup_len bytes	the names of the task's cgroup's ancestors and its
+ *			own, from the root down (the root's, empty, left
+ *			out), at most EW_CGROUP_LEVELS, each ending in NUL
  *   filename_len bytes	the file name passed to exec, NUL included
  *   interp_len bytes	the interpreter the kernel ran instead (a #! line's
  *			program), NUL included; 0 for a binary
@@ -19,14 +20,14 @@
 #ifndef EXECWATCH_EVENT_H
 #define EXECWATCH_EVENT_H
 
-#define EW_EVENT_VERSION	3
+#define EW_EVENT_VERSION	4
 #define EW_COMM_LEN		16
 /* Read sizes, NUL included; powers of two, so the probe can mask offsets
  * with them for the verifier. */
 #define EW_FILENAME_MAX		8192	/* a kernel path with a /dev/fd/N/ prefix fits */
 #define EW_INTERP_MAX		256	/* a #! line is at most 256 bytes (BINPRM_BUF_SIZE) */
 #define EW_ARGS_MAX		32768
-#define EW_CGROUP_LEVELS	4	/* cgroup names sent: leaf and 3 ancestors */
+#define EW_CGROUP_LEVELS	16	/* cgroup names sent: the top 16 levels */
 #define EW_CGROUP_NAME_MAX	256	/* a kernfs name's maximum, NUL included */
 
 /* event.flags */
@@ -45,6 +46,7 @@
 #define EW_F_REFUSED		(1U << 13)	/* refused before the system call ran (seccomp) */
 #define EW_F_NO_RETURN		(1U << 14)	/* failed after the point of no return */
 #define EW_F_ENTERED		(1U << 15)	/* enter_ns is the system call's entry */
+#define EW_F_CGROUP_NAMES	(1U << 16)	/* cgroup names and levels were read */
 
 /* event.entry: the door the exec came through */
 #define EW_ENTRY_UNKNOWN	0	/* no entry seen (see docs/json.md) */
@@ -87,7 +89,7 @@ struct ew_event {
 	__s32 ret;		/* 0, or the system call's -errno */
 	__u32 flags;		/* EW_F_* */
 	__u32 argc;		/* from the new image's stack; 0 when unknown */
-	__u32 reserved;
+	__u32 cgroup_user_uid;	/* owner of cgroup_user_level; -1: root's, open to others */
 	__u32 mntns;		/* mount namespace inode number */
 	__u32 pidns;		/* PID namespace inode number */
 	__u32 parent_pidns;	/* the real parent's PID namespace */
@@ -96,8 +98,12 @@ struct ew_event {
 	__u16 filename_len;
 	__u16 interp_len;
 	__u16 args_len;
+	__u16 cgroup_level;	/* depth of the task's cgroup, the root 0 */
+	__u16 cgroup_user_level; /* the first level, from the root, a user
+				  * other than root can make cgroups in; 0: none */
 	__u32 entry;		/* EW_ENTRY_* */
 	__u32 version;		/* EW_EVENT_VERSION */
+	__u32 reserved;
 	char comm[EW_COMM_LEN];
 	char data[];
 };

@@ -71,9 +71,12 @@ bool ew_from_outside(const struct ew_exec *x)
 const char *ew_alert(const struct ew_shells *s, enum ew_alert_mode mode,
 		     const struct ew_exec *x)
 {
-	if (!x->container.id[0] || x->ret != 0 || !ew_is_shell(s, x))
+	const enum ew_container_kind kind = x->container.kind;
+
+	if ((kind != EW_CT_SYSTEM && kind != EW_CT_USER) || x->ret != 0 ||
+	    !ew_is_shell(s, x))
 		return NULL;
 	if (mode == EW_ALERT_INTERACTIVE && !x->tty && !ew_from_outside(x))
 		return NULL;
-	return EW_ALERT_SHELL;
+	return kind == EW_CT_SYSTEM ? EW_ALERT_SHELL : EW_ALERT_SHELL_USER;
 }

@@ -12,6 +12,7 @@
 
 #define EW_DEFAULT_SHELLS "sh,bash,dash,zsh,ash,ksh,fish"
 #define EW_ALERT_SHELL "shell_in_container"
+#define EW_ALERT_SHELL_USER "shell_in_user_container"	/* a container a user made */
 
 enum ew_alert_mode {
 	EW_ALERT_ANY,		/* every shell in a container */
@@ -35,7 +36,8 @@ bool ew_is_shell(const struct ew_shells *s, const struct ew_exec *x);
  * first process (the entrypoint, which the runtime starts the same way). */
 bool ew_from_outside(const struct ew_exec *x);
 
-/* EW_ALERT_SHELL or NULL, for an exec already labelled with its container. */
+/* EW_ALERT_SHELL (a system container), EW_ALERT_SHELL_USER or NULL, for an
+ * exec already labelled with its container. */
 const char *ew_alert(const struct ew_shells *s, enum ew_alert_mode mode,
 		     const struct ew_exec *x);
 

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "containers.h"
 
+#include <linux/types.h>
+#include "../probes/event.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,33 +103,74 @@ static const char *match_level(const char *name, const char *parent,
 	return NULL;
 }
 
-bool ew_container_parse(const char *names, size_t len, struct ew_container *out)
+/*
+ * The top-level cgroups the runtimes make their containers under, and the
+ * systemd driver's one-level form ("kubepods-...slice:crio:<id>").
+ */
+static bool runtime_parent(const char *name)
 {
-	const char *end = names + len, *name = names;
+	static const char *const exact[] = {
+		"system.slice", "machine.slice", "libpod_parent", "docker",
+		"kubepods", "kubepods.slice",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (!strcmp(name, exact[i]))
+			return true;
+	return !strncmp(name, "kubepods-", 9) || !strncmp(name, "system.slice:", 13);
+}
+
+static enum ew_container_kind found(struct ew_container *out,
+				    enum ew_container_kind kind, const char *id,
+				    const char *runtime, uint32_t owner)
+{
+	memcpy(out->id, id, EW_CONTAINER_ID_LEN);
+	out->id[EW_CONTAINER_ID_LEN] = 0;
+	out->runtime = runtime;
+	out->owner_uid = owner;
+	return out->kind = kind;
+}
+
+enum ew_container_kind ew_container_parse(const struct ew_cgroup_path *p,
+					  struct ew_container *out)
+{
+	const char *end = p->names + p->len, *name = p->names;
+	const char *parent = NULL, *top = NULL;
+	uint32_t level = 0, want;
 
 	memset(out, 0, sizeof(*out));
-	while (name < end && *name) {
+	if (!p->known)
+		return out->kind = EW_CT_UNKNOWN;
+	want = p->level < EW_CGROUP_LEVELS ? p->level : EW_CGROUP_LEVELS;
+	while (name < end) {
 		size_t nl = strnlen(name, end - name);
-		const char *parent = name + nl + 1 < end ? name + nl + 1 : NULL;
 		const char *id, *rt;
+		bool users;
 
-		/* A parent the probe cut has no NUL: not to be read as a string. */
-		if (parent && strnlen(parent, end - parent) == (size_t)(end - parent))
-			parent = NULL;
-
-		if (name + nl == end)	/* a name the probe cut: unusable */
+		if (name + nl == end || !nl)	/* cut by the probe, or not a name */
 			break;
+		level++;
+		users = p->user_level && level > p->user_level;
+		if (!top)
+			top = name;
 		if (is_monitor(name))
-			return false;
-		rt = match_level(name, parent && *parent ? parent : NULL, &id);
-		if (rt) {
-			memcpy(out->id, id, EW_CONTAINER_ID_LEN);
-			out->runtime = rt;
-			return true;
-		}
+			return out->kind = EW_CT_HOST;
+		rt = match_level(name, parent, &id);
+		/* Named by a user: theirs, whatever it claims to be. */
+		if (rt && users)
+			return found(out, EW_CT_USER, id, rt, p->user_uid);
+		if (rt && runtime_parent(top))
+			return found(out, EW_CT_SYSTEM, id, rt, 0);
+		parent = name;
 		name += nl + 1;
 	}
-	return false;
+	/* Levels below the ones read may hold a container, unless what was
+	 * read is already inside a user's subtree: the rest is theirs. */
+	if (level < want || p->level > EW_CGROUP_LEVELS)
+		if (!p->user_level || p->user_level > level)
+			return out->kind = EW_CT_UNKNOWN;
+	return out->kind = EW_CT_HOST;
 }
 
 bool ew_containers_running(void)
@@ -162,7 +206,7 @@ bool ew_containers_running(void)
  * task has the v2 root's id and only the names tell cgroups apart. */
 struct slot {
 	uint64_t key;
-	uint16_t len;
+	struct ew_cgroup_path path;	/* names points into names[] */
 	char names[NAMES_MAX];
 	struct ew_container c;
 };
@@ -176,30 +220,47 @@ struct ew_container_cache *ew_container_cache_new(void)
 	return calloc(1, sizeof(struct ew_container_cache));
 }
 
-static uint64_t hash(uint64_t cgroup_id, const char *p, size_t len)
+static uint64_t mix(uint64_t h, const void *s, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL ^ cgroup_id;
+	const unsigned char *p = s;
 
 	while (len--)
-		h = (h ^ (unsigned char)*p++) * 0x100000001b3ULL;
+		h = (h ^ *p++) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t hash(uint64_t cgroup_id, const struct ew_cgroup_path *p)
+{
+	uint32_t w[4] = { p->level, p->user_level, p->user_uid, p->known };
+	uint64_t h = 0xcbf29ce484222325ULL ^ cgroup_id;
+
+	h = mix(mix(h, w, sizeof(w)), p->names, p->len);
 	return h | 1;	/* 0 marks an empty slot */
+}
+
+static bool same(const struct ew_cgroup_path *a, const struct ew_cgroup_path *b)
+{
+	return a->len == b->len && a->level == b->level &&
+	       a->user_level == b->user_level && a->user_uid == b->user_uid &&
+	       a->known == b->known && !memcmp(a->names, b->names, a->len);
 }
 
 /* A direct-mapped cache: a collision costs one parse, never a wrong answer. */
 const struct ew_container *ew_container_lookup(struct ew_container_cache *c,
 					       uint64_t cgroup_id,
-					       const char *names, size_t len)
+					       const struct ew_cgroup_path *p)
 {
-	uint64_t key = hash(cgroup_id, names, len);
+	uint64_t key = hash(cgroup_id, p);
 	struct slot *s = &c->slot[key % CACHE_SLOTS];
 
-	if (s->key == key && s->len == len && !memcmp(s->names, names, len))
+	if (s->key == key && same(&s->path, p))
 		return &s->c;
-	ew_container_parse(names, len, &s->c);
-	if (len <= NAMES_MAX) {
+	ew_container_parse(p, &s->c);
+	if (p->len <= NAMES_MAX) {
 		s->key = key;
-		s->len = len;
-		memcpy(s->names, names, len);
+		s->path = *p;
+		memcpy(s->names, p->names, p->len);
+		s->path.names = s->names;
 	} else {
 		s->key = 0;
 	}

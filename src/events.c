@@ -143,8 +143,12 @@ int ew_decode(const void *data, size_t size,
 	/* Kept whole, with a NUL after, so a name without one still ends. */
 	memcpy(w, cg, e.cgroup_len);
 	w[e.cgroup_len] = 0;
-	x->cgroup = w;
-	x->cgroup_len = e.cgroup_len;
+	x->cgroup.names = w;
+	x->cgroup.len = e.cgroup_len;
+	x->cgroup.level = e.cgroup_level;
+	x->cgroup.user_level = e.cgroup_user_level;
+	x->cgroup.user_uid = e.cgroup_user_uid;
+	x->cgroup.known = e.flags & EW_F_CGROUP_NAMES;
 	w += e.cgroup_len + 1;
 	memcpy(w, fname, fl);
 	w[fl] = 0;

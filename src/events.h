@@ -40,8 +40,7 @@ struct ew_exec {
 	uint32_t mntns, pidns, parent_pidns, ns_pid;
 	bool ns_known;		/* the namespace fields above were filled in */
 	bool tty;		/* had a controlling terminal */
-	const char *cgroup;	/* cgroup names, leaf first, each NUL-ended */
-	uint32_t cgroup_len;
+	struct ew_cgroup_path cgroup;	/* names NUL-ended, from the root down */
 	int32_t ret;
 	char comm[17];
 	const char *filename;

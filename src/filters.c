@@ -25,6 +25,7 @@ int ew_filters_init(struct ew_filters *f, const struct env *env)
 
 	memset(f, 0, sizeof(*f));
 	f->container = env->container;
+	f->container_uid = env->container_uid;
 	f->alerts_only = env->alerts_only;
 	if (env->name) {
 		err = compile(&f->name, env->name, "--name");
@@ -43,10 +44,21 @@ int ew_filters_init(struct ew_filters *f, const struct env *env)
 	return 0;
 }
 
+/* --container: a system container by id, or USER:ID, one of that user's
+ * own. A user can name a cgroup after any container, so a user's never
+ * passes for a system container's, nor for another user's. */
+static bool container_matches(const struct ew_filters *f,
+			      const struct ew_container *c)
+{
+	if (f->container_uid < 0 ? c->kind != EW_CT_SYSTEM :
+	    c->kind != EW_CT_USER || c->owner_uid != f->container_uid)
+		return false;
+	return !strncmp(c->id, f->container, strlen(f->container));
+}
+
 bool ew_filters_match(struct ew_filters *f, const struct ew_exec *x)
 {
-	if (f->container &&
-	    strncmp(x->container.id, f->container, strlen(f->container)))
+	if (f->container && !container_matches(f, &x->container))
 		return false;
 	if (f->alerts_only && !x->alert)
 		return false;

@@ -6,6 +6,7 @@
 #include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "events.h"
@@ -17,6 +18,7 @@ struct ew_filters {
 	bool has_name;
 	bool has_line;
 	const char *container;	/* id prefix, NULL: any */
+	int64_t container_uid;	/* -1: a system container's; else this user's */
 	bool alerts_only;
 	struct ew_buf scratch;
 };

@@ -32,7 +32,7 @@ int ew_labeler_new(const struct env *env, struct ew_labeler **out)
 void ew_label(struct ew_labeler *l, struct ew_exec *x)
 {
 	x->container = *ew_container_lookup(l->containers, x->cgroup_id,
-					    x->cgroup, x->cgroup_len);
+					    &x->cgroup);
 	x->alert = ew_alert(&l->shells, l->mode, x);
 }
 

@@ -6,8 +6,10 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <pwd.h>
 #include <regex.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +28,7 @@ enum {
 	OPT_DURATION,
 	OPT_ATTACH,
 	OPT_PROBE,
+	OPT_KERNEL_HEADERS,
 	OPT_PRINT_SOURCE,
 	OPT_SELFTEST,
 	OPT_CONTAINERS,
@@ -57,6 +60,7 @@ static const struct option long_opts[] = {
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "attach", required_argument, NULL, OPT_ATTACH },
 	{ "probe", required_argument, NULL, OPT_PROBE },
+	{ "kernel-headers", required_argument, NULL, OPT_KERNEL_HEADERS },
 	{ "watch", no_argument, NULL, OPT_WATCH },
 	{ "print-source", no_argument, NULL, OPT_PRINT_SOURCE },
 	{ "selftest", no_argument, NULL, OPT_SELFTEST },
@@ -106,7 +110,9 @@ void ew_usage(FILE *f)
 "  -l, --line REGEX         only execs whose joined arguments match REGEX\n"
 "      --containers         only execs inside containers (in the kernel: a PID\n"
 "                           namespace other than the host's)\n"
-"      --container PREFIX   only the container whose id starts with PREFIX\n"
+"      --container PREFIX   only the system container whose id starts with\n"
+"                           PREFIX; USER:PREFIX for a container of USER's own\n"
+"                           (rootless), by uid or name\n"
 "\n"
 "Alerts (a shell started inside a container):\n"
 "      --shells LIST        what counts as a shell (default\n"
@@ -124,6 +130,9 @@ void ew_usage(FILE *f)
 "      --watch              with --probe: recompile FILE each time it is saved\n"
 "                           and swap it in without a gap; on errors the\n"
 "                           running probe stays\n"
+"      --kernel-headers DIR compile against the kernel headers in DIR (a\n"
+"                           directory only root can change) instead of those\n"
+"                           under /lib/modules\n"
 "      --print-source       print the probe text and compile flags, and exit\n"
 "      --selftest           run canary execs of every kind, report which were\n"
 "                           seen with every field right, and exit\n"
@@ -131,8 +140,9 @@ void ew_usage(FILE *f)
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n"
 "\n"
-"Needs root, or CAP_BPF and CAP_PERFMON. Exit status: 0 ok, 1 runtime\n"
-"failure, 2 usage error.\n", f);
+"Needs root, or CAP_BPF and CAP_PERFMON; whoever may run it so can load any\n"
+"BPF program, which makes them root: never make it setuid or setcap. Exit\n"
+"status: 0 ok, 1 runtime failure, 2 usage error.\n", f);
 }
 
 void ew_env_defaults(struct env *env)
@@ -145,6 +155,7 @@ void ew_env_defaults(struct env *env)
 	env->reorder_ms = EW_DEFAULT_REORDER_MS;
 	env->perf_pages = EW_DEFAULT_PERF_PAGES;
 	env->attach = "auto";
+	env->container_uid = -1;
 }
 
 static int parse_long(const char *s, long min, long max, long *out)
@@ -157,6 +168,36 @@ static int parse_long(const char *s, long min, long max, long *out)
 	if (errno || end == s || *end || v < min || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+/* [USER:]PREFIX, USER a uid or a user name. */
+static int parse_container(const char *spec, struct env *env)
+{
+	const char *colon = strchr(spec, ':'), *id = colon ? colon + 1 : spec;
+	struct passwd *pw;
+	char user[256];
+	long uid;
+
+	if (!*id || strspn(id, "0123456789abcdef") != strlen(id))
+		return -EINVAL;
+	env->container = id;
+	env->container_uid = -1;
+	if (!colon)
+		return 0;
+	if (colon == spec || colon - spec >= (long)sizeof(user))
+		return -EINVAL;
+	memcpy(user, spec, colon - spec);
+	user[colon - spec] = 0;
+	if (strspn(user, "0123456789") == strlen(user)) {
+		if (parse_long(user, 0, UINT32_MAX - 1, &uid))
+			return -EINVAL;
+		env->container_uid = uid;
+	} else if ((pw = getpwnam(user))) {
+		env->container_uid = pw->pw_uid;
+	} else {
+		return -ENOENT;
+	}
 	return 0;
 }
 
@@ -325,6 +366,11 @@ enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
 			env->attach = optarg;
 			break;
 		case OPT_PROBE: env->probe = optarg; break;
+		case OPT_KERNEL_HEADERS:
+			if (!*optarg)
+				return bad(err, "--kernel-headers", optarg, "a directory");
+			env->kernel_headers = optarg;
+			break;
 		case OPT_WATCH: env->watch = true; break;
 		case OPT_OUTPUT:
 			if (!*optarg)
@@ -336,9 +382,9 @@ enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
 		case 'C': env->show_container = true; break;
 		case OPT_CONTAINERS: env->containers_only = true; break;
 		case OPT_CONTAINER:
-			if (!*optarg || strspn(optarg, "0123456789abcdef") != strlen(optarg))
-				return bad(err, "--container", optarg, "a container id or its first hex digits");
-			env->container = optarg;
+			if (parse_container(optarg, env))
+				return bad(err, "--container", optarg,
+					   "a container id or its first hex digits, or USER:ID for a user's container");
 			env->containers_only = true;
 			break;
 		case OPT_SHELLS: env->shells = optarg; break;

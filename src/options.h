@@ -4,6 +4,7 @@
 #define EXECWATCH_OPTIONS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum ew_format { EW_FMT_TABLE, EW_FMT_JSON };
@@ -34,12 +35,14 @@ struct env {
 	double duration;	/* seconds, 0: no limit */
 	const char *attach;	/* auto, kprobe, tracepoint */
 	const char *probe;	/* NULL: the built-in probe */
+	const char *kernel_headers;	/* --kernel-headers DIR; NULL: found under /lib/modules */
 	bool watch;		/* --watch: reload the probe when it is saved */
 	bool print_source;
 	bool selftest;
 	bool show_container;	/* -C, or containers run: the CONTAINER column from the start */
 	bool containers_only;	/* --containers, decided in the kernel */
-	const char *container;	/* --container ID-PREFIX */
+	const char *container;	/* --container [USER:]ID-PREFIX: the prefix */
+	int64_t container_uid;	/* its USER: a user container's owner; -1: a system container */
 	const char *shells;	/* --shells LIST, NULL: the default */
 	bool alerts_only;
 	bool alert_interactive;	/* --alert interactive */

@@ -40,14 +40,26 @@ static const char *boolean(bool v)
 	return v ? "true" : "false";
 }
 
+static const char *const container_kinds[] = {
+	[EW_CT_HOST] = "host", [EW_CT_SYSTEM] = "system", [EW_CT_USER] = "user",
+	[EW_CT_UNKNOWN] = "unknown",
+};
+
 /* Namespaces are null where the probe could not read them (no BTF). */
 static void put_container(struct ew_buf *b, const struct ew_exec *x)
 {
-	if (x->container.id[0])
+	const struct ew_container *c = &x->container;
+
+	if (c->id[0])
 		ew_buf_printf(b, ",\"container_id\":\"%s\",\"container_runtime\":\"%s\"",
-			      x->container.id, x->container.runtime);
+			      c->id, c->runtime);
 	else
 		ew_buf_puts(b, ",\"container_id\":null,\"container_runtime\":null");
+	ew_buf_printf(b, ",\"container_kind\":\"%s\"", container_kinds[c->kind]);
+	if (c->kind == EW_CT_USER && c->owner_uid != EW_UID_UNKNOWN)
+		ew_buf_printf(b, ",\"container_owner_uid\":%u", c->owner_uid);
+	else
+		ew_buf_puts(b, ",\"container_owner_uid\":null");
 	if (x->ns_known)
 		ew_buf_printf(b, ",\"cgroup_id\":%llu,\"mntns\":%u,\"pidns\":%u,\"ns_pid\":%u,\"tty\":%s,\"from_outside\":%s",
 			      (unsigned long long)x->cgroup_id, x->mntns, x->pidns,

@@ -2,6 +2,7 @@
 #include "output.h"
 #include "escape.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The columns of BCC's execsnoop, which people and scripts already read. */
@@ -50,6 +51,33 @@ static void put_comm(struct ew_buf *b, const char *comm)
 		ew_buf_putc(b, ' ');
 }
 
+/*
+ * A system container by its id; one a user made as u<UID>:<id> (the user
+ * chose the name); "?" where the probe could not tell; "-" on the host.
+ */
+static void put_container(struct ew_buf *b, const struct ew_container *c)
+{
+	char col[16 + EW_CONTAINER_ID_LEN];
+
+	switch (c->kind) {
+	case EW_CT_SYSTEM:
+		snprintf(col, sizeof(col), "%s", c->id);
+		break;
+	case EW_CT_USER:
+		if (c->owner_uid == EW_UID_UNKNOWN)
+			snprintf(col, sizeof(col), "u?:%s", c->id);
+		else
+			snprintf(col, sizeof(col), "u%u:%s", c->owner_uid, c->id);
+		break;
+	case EW_CT_UNKNOWN:
+		snprintf(col, sizeof(col), "?");
+		break;
+	default:
+		snprintf(col, sizeof(col), "-");
+	}
+	ew_buf_printf(b, "%-12.12s ", col);
+}
+
 void ew_table_row(struct ew_buf *b, const struct env *env,
 		  const struct ew_exec *x, const struct ew_when *when)
 {
@@ -74,7 +102,7 @@ void ew_table_row(struct ew_buf *b, const struct env *env,
 	if (env->print_uid)
 		ew_buf_printf(b, "%-6u ", x->uid);
 	if (env->show_container)
-		ew_buf_printf(b, "%-12.12s ", x->container.id[0] ? x->container.id : "-");
+		put_container(b, &x->container);
 	put_comm(b, x->comm);
 	ew_buf_printf(b, " %-6u %-6u %3d ", x->pid, x->ppid, x->ret);
 	if (x->filename_unreadable)

@@ -84,8 +84,14 @@
  * btf: EW_OFF_CSS_SET_SUBSYS = css_set.subsys
  * btf: EW_OFF_CSS_CGROUP = cgroup_subsys_state.cgroup
  * btf: EW_OFF_CGROUP_KN = cgroup.kn
+ * btf: EW_OFF_CGROUP_LEVEL = cgroup.level
+ * btf: EW_OFF_CGROUP_ANCESTORS = cgroup.ancestors
  * btf: EW_OFF_KN_PARENT = kernfs_node.__parent|parent
  * btf: EW_OFF_KN_NAME = kernfs_node.name
+ * btf: EW_OFF_KN_MODE = kernfs_node.mode
+ * btf: EW_OFF_KN_IATTR = kernfs_node.iattr
+ * btf: EW_OFF_IATTR_UID = kernfs_iattrs.ia_uid
+ * btf: EW_OFF_IATTR_GID = kernfs_iattrs.ia_gid
  * btf: EW_CGRP_SUBSYS_PIDS = cgroup_subsys_id::pids_cgrp_id
  */
 #include <uapi/linux/ptrace.h>
@@ -98,6 +104,12 @@
 #if defined(EW_OFF_TASK_NSPROXY) && defined(EW_OFF_KN_NAME) && \
     defined(EW_OFF_SIGNAL_TTY) && defined(EW_CGRP_SUBSYS_PIDS)
 #define EW_CONTAINER_FIELDS 1
+#endif
+/* cgroup.ancestors[] came with Linux 6.0: before it, no cgroup names. */
+#if defined(EW_CONTAINER_FIELDS) && defined(EW_OFF_CGROUP_ANCESTORS) && \
+    defined(EW_OFF_CGROUP_LEVEL) && defined(EW_OFF_KN_IATTR) && \
+    defined(EW_OFF_KN_MODE) && defined(EW_OFF_IATTR_UID)
+#define EW_CGROUP_NAMES 1
 #endif
 
 /* Filled in by execwatch (docs/probes.md); the defaults suit a plain compile. */
@@ -130,9 +142,9 @@
  * data + (offset & MASK) of a bounded size only when that fits in data[],
  * so each part has a power of two above the largest offset it can have.
  */
-#define FILENAME_AT_MASK	2047	/* after the cgroup names: at most 4 x 256 */
-#define INTERP_AT_MASK		16383	/* after the file name: at most 1024 + 8192 */
-#define ARGS_AT_MASK		16383	/* after the interpreter: at most 9472 */
+#define FILENAME_AT_MASK	8191	/* after the cgroup names: at most 16 x 256 */
+#define INTERP_AT_MASK		16383	/* after the file name: at most 4096 + 8192 */
+#define ARGS_AT_MASK		16383	/* after the interpreter: at most 12544 */
 #define ARG_AT_MASK		(EW_ARGS_MAX - 1)
 /* Room for the widest bounded write: an argument of EW_ARGS_MAX bytes at
  * args + EW_ARGS_MAX - 1. */
@@ -225,6 +237,14 @@ static __always_inline u64 read_u64(const void *base, u64 off)
 static __always_inline u32 read_u32(const void *base, u64 off)
 {
 	u32 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), (const char *)base + off);
+	return v;
+}
+
+static __always_inline u16 read_u16(const void *base, u64 off)
+{
+	u16 v = 0;
 
 	bpf_probe_read_kernel(&v, sizeof(v), (const char *)base + off);
 	return v;
@@ -371,50 +391,97 @@ static __always_inline u32 task_pidns(const void *task, u32 *ns_pid)
 
 /* The cgroup whose names count: the unified (v2) hierarchy's, else on a
  * v1-only host the pids controller's. */
-static __always_inline const void *task_cgroup_kn(const void *task)
+static __always_inline const void *task_cgroup(const void *task)
 {
 	const void *cset = read_ptr(task, EW_OFF_TASK_CGROUPS);
-	const void *kn = read_ptr(read_ptr(cset, EW_OFF_CSS_SET_DFL_CGRP),
-				  EW_OFF_CGROUP_KN);
+	const void *cgrp = read_ptr(cset, EW_OFF_CSS_SET_DFL_CGRP);
 
-	if (!read_ptr(kn, EW_OFF_KN_PARENT)) {
+	if (!read_ptr(read_ptr(cgrp, EW_OFF_CGROUP_KN), EW_OFF_KN_PARENT)) {
 		const void *css = read_ptr(cset, EW_OFF_CSS_SET_SUBSYS +
 					   8 * EW_CGRP_SUBSYS_PIDS);
 
-		kn = read_ptr(read_ptr(css, EW_OFF_CSS_CGROUP), EW_OFF_CGROUP_KN);
+		cgrp = read_ptr(css, EW_OFF_CSS_CGROUP);
 	}
-	return kn;
+	return cgrp;
+}
+
+#ifdef EW_CGROUP_NAMES
+/* 1 if V is not 0, without a branch (each branch in the loop below is a
+ * path the verifier walks, 16 times over). */
+static __always_inline u32 nonzero(u32 v)
+{
+	return (v | -v) >> 31;
 }
 
 /*
- * Names of the task's cgroup and its ancestors, leaf first: the container
- * runtime's naming is in them, and they are read now, while the container
- * may still exist.
+ * Can a user other than root make cgroups in this directory? It is
+ * someone else's (delegated to a user, or made by one), or root's but
+ * open to its group or to everyone. *OWNER is its owner then, or -1 for
+ * one of root's that is open to others. (A directory never chowned has
+ * no iattr: the reads of a NULL one fail and leave 0, root.)
  */
-static __always_inline u32 put_cgroup_names(struct ew_scratch *sc,
-					    const void *task)
+static __always_inline u32 kn_user_writable(const void *kn, u32 *owner)
 {
-	const void *kn = task_cgroup_kn(task);
-	u32 off = 0, i;
+	const void *iattr = read_ptr(kn, EW_OFF_KN_IATTR);
+	u32 uid = read_u32(iattr, EW_OFF_IATTR_UID);
+	u32 gid = read_u32(iattr, EW_OFF_IATTR_GID);
+	u32 mode = read_u16(kn, EW_OFF_KN_MODE);
 
-	for (i = 0; i < EW_CGROUP_LEVELS; i++) {
-		const void *parent = read_ptr(kn, EW_OFF_KN_PARENT);
-		long m;
-
-		if (!parent)	/* the root's name is empty */
-			break;
-		m = bpf_probe_read_kernel_str(sc->data + (off & FILENAME_AT_MASK),
-					      EW_CGROUP_NAME_MAX,
-					      read_ptr(kn, EW_OFF_KN_NAME));
-		if (m <= 0)
-			break;
-		off += m;
-		kn = parent;
-	}
-	return off;
+	*owner = uid | (nonzero(uid) - 1);
+	return nonzero(uid) | ((mode >> 1) & 1) | ((mode >> 4) & nonzero(gid) & 1);
 }
 
-static __always_inline u32 put_container(struct ew_scratch *sc, const void *task)
+/*
+ * The names of the task's cgroup's ancestors and its own, from the root
+ * down: the top EW_CGROUP_LEVELS levels, where the runtimes make their
+ * containers' cgroups, however deep a task goes below them. With them, the
+ * first of those levels a user other than root can write in: the names
+ * below it are that user's choice (docs/containers.md).
+ */
+static __always_inline void put_cgroup_names(struct ew_scratch *sc,
+					     const void *task)
+{
+	volatile __u16 *len = &sc->e.cgroup_len;	/* bytes of names so far */
+	const void *cgrp = task_cgroup(task);
+	u32 level = read_u32(cgrp, EW_OFF_CGROUP_LEVEL), i;
+	u32 first = 0, first_owner = 0;
+
+	/*
+	 * Always sixteen rounds and no branch in them, so the verifier walks
+	 * one path, not one per depth: past the task's own level, "here" is 0,
+	 * the root is looked up and nothing is read or kept. The length so far
+	 * lives in the sample, read back each round: the verifier then bounds
+	 * each write by the mask alone, instead of tracing the sum back
+	 * through every round before it.
+	 */
+	for (i = 1; i <= EW_CGROUP_LEVELS; i++) {
+		u32 here = 1 ^ ((level - i) >> 31);	/* i <= level */
+		const void *anc = read_ptr(cgrp, EW_OFF_CGROUP_ANCESTORS + 8 * (i * here));
+		const void *kn = read_ptr(anc, EW_OFF_CGROUP_KN);
+		u32 at = *len, owner, take;
+		long m = bpf_probe_read_kernel_str(sc->data + (at & FILENAME_AT_MASK),
+						   here * EW_CGROUP_NAME_MAX,
+						   read_ptr(kn, EW_OFF_KN_NAME));
+
+		*len = at + (m & ~(m >> 63));	/* a failed read adds nothing */
+		/* The first writable level, kept: take is 1 only there. */
+		take = here & kn_user_writable(kn, &owner) & (1 ^ nonzero(first));
+		first += take * i;
+		first_owner += take * owner;
+	}
+	sc->e.cgroup_level = level;
+	sc->e.cgroup_user_level = first;
+	sc->e.cgroup_user_uid = first_owner;
+	sc->e.flags |= EW_F_CGROUP_NAMES;
+}
+#else
+static __always_inline void put_cgroup_names(struct ew_scratch *sc,
+					     const void *task)
+{
+}
+#endif
+
+static __always_inline void put_container(struct ew_scratch *sc, const void *task)
 {
 	const void *nsproxy = read_ptr(task, EW_OFF_TASK_NSPROXY);
 
@@ -426,7 +493,7 @@ static __always_inline u32 put_container(struct ew_scratch *sc, const void *task
 	sc->e.flags |= EW_F_NS_KNOWN;
 	if (read_u64(read_ptr(task, EW_OFF_TASK_SIGNAL), EW_OFF_SIGNAL_TTY))
 		sc->e.flags |= EW_F_TTY;
-	return put_cgroup_names(sc, task);
+	put_cgroup_names(sc, task);
 }
 
 /* --containers: decided first, so the host's own execs cost nothing more. */
@@ -439,9 +506,8 @@ static __always_inline bool outside_containers(const void *task)
 #endif
 }
 #else
-static __always_inline u32 put_container(struct ew_scratch *sc, const void *task)
+static __always_inline void put_container(struct ew_scratch *sc, const void *task)
 {
-	return 0;
 }
 
 static __always_inline bool outside_containers(const void *task)
@@ -501,7 +567,7 @@ static __always_inline struct ew_scratch *start_sample(const void *task,
 	sc->e.ret = ret;
 	sc->e.version = EW_EVENT_VERSION;
 	bpf_get_current_comm(&sc->e.comm, sizeof(sc->e.comm));
-	sc->e.cgroup_len = put_container(sc, task);
+	put_container(sc, task);	/* sets cgroup_len, read back where needed */
 	return sc;
 }
 

@@ -397,8 +397,12 @@ static void check_decoded(const unsigned char *d, size_t n,
 	fname = (const char *)d + sizeof(e) + e.cgroup_len;
 	CHECK(x->nargs <= lim->max_args, "nargs %u > max_args %u", x->nargs,
 	      lim->max_args);
-	CHECK(x->cgroup_len == e.cgroup_len && !x->cgroup[x->cgroup_len] &&
-	      !memcmp(x->cgroup, d + sizeof(e), e.cgroup_len), "cgroup names differ");
+	CHECK(x->cgroup.len == e.cgroup_len && !x->cgroup.names[x->cgroup.len] &&
+	      !memcmp(x->cgroup.names, d + sizeof(e), e.cgroup_len), "cgroup names differ");
+	CHECK(x->cgroup.level == e.cgroup_level &&
+	      x->cgroup.user_level == e.cgroup_user_level &&
+	      x->cgroup.user_uid == e.cgroup_user_uid &&
+	      x->cgroup.known == !!(e.flags & EW_F_CGROUP_NAMES), "cgroup levels differ");
 	CHECK(x->filename_len <= e.filename_len &&
 	      strlen(x->filename) == x->filename_len &&
 	      !memcmp(x->filename, fname, x->filename_len), "file name differs");
@@ -480,10 +484,38 @@ static bool is_lower_hex(const char *s, size_t n)
 	return true;
 }
 
-static void check_container(const char *what, bool found, const struct ew_container *c,
-			    const char *names, size_t len)
+/* The level (1 the top) of the first name in P holding ID, 0 if none. */
+static uint32_t level_of(const struct ew_cgroup_path *p, const char *id)
 {
-	if (!found) {
+	const char *name = p->names, *end = p->names + p->len;
+	uint32_t level = 0;
+
+	while (name < end) {
+		size_t nl = strnlen(name, end - name);
+
+		level++;
+		if (memmem(name, nl, id, EW_CONTAINER_ID_LEN))
+			return level;
+		name += nl + 1;
+	}
+	return 0;
+}
+
+/*
+ * What containers.h promises: a label only with a runtime and 64 hex digits
+ * found in the names; a system container only from a name no user could
+ * have made (at or above the first level a user can write); a user's only
+ * inside such a subtree, with its owner; nothing known without the names.
+ */
+static void check_container(const char *what, enum ew_container_kind kind,
+			    const struct ew_container *c, const struct ew_cgroup_path *p)
+{
+	uint32_t at;
+
+	CHECK(kind == c->kind, "%s: returned %d, labelled %d", what, kind, c->kind);
+	if (!p->known)
+		CHECK(kind == EW_CT_UNKNOWN, "%s: a label without cgroup names", what);
+	if (kind != EW_CT_SYSTEM && kind != EW_CT_USER) {
 		CHECK(!c->id[0] && !c->runtime, "%s: no container, yet a label", what);
 		return;
 	}
@@ -491,8 +523,44 @@ static void check_container(const char *what, bool found, const struct ew_contai
 	CHECK(strlen(c->id) == EW_CONTAINER_ID_LEN &&
 	      is_lower_hex(c->id, EW_CONTAINER_ID_LEN),
 	      "%s: id is not 64 hex digits: %s", what, c->id);
-	CHECK(memmem(names, len, c->id, EW_CONTAINER_ID_LEN),
-	      "%s: id not in the names", what);
+	at = level_of(p, c->id);
+	CHECK(at, "%s: id not in the names", what);
+	if (kind == EW_CT_SYSTEM)
+		CHECK(!p->user_level || at <= p->user_level,
+		      "%s: a system container named at level %u, below the user's level %u",
+		      what, at, p->user_level);
+	else
+		CHECK(p->user_level && c->owner_uid == p->user_uid,
+		      "%s: a user's container outside a user's subtree", what);
+}
+
+/* Names a user can make (below the first level it can write) neither make
+ * nor unmake a system container: the label is the same as for the names
+ * down to that level alone. */
+static void check_user_levels_inert(const struct ew_cgroup_path *p,
+				    const struct ew_container *full)
+{
+	struct ew_cgroup_path top = *p;
+	struct ew_container c;
+	const char *name = p->names, *end = p->names + p->len;
+	uint32_t i;
+
+	if (!p->known || !p->user_level)
+		return;
+	for (i = 0; i < p->user_level; i++) {
+		size_t nl = strnlen(name, end - name);
+
+		if (name + nl >= end)
+			return;		/* fewer names than that */
+		name += nl + 1;
+	}
+	top.len = name - p->names;
+	top.level = p->user_level;
+	ew_container_parse(&top, &c);
+	if (full->kind == EW_CT_SYSTEM || c.kind == EW_CT_SYSTEM)
+		CHECK(full->kind == c.kind && !strcmp(full->id, c.id),
+		      "names a user made changed a system label: %d %s, %d %s",
+		      full->kind, full->id, c.kind, c.id);
 }
 
 static const char *const prefixes[] = { "", "a", "0", "deadbeef", "f" };
@@ -505,8 +573,9 @@ static void run_exec(struct state *st, uint8_t o0, uint8_t o1,
 	struct ew_exec *x;
 	struct ew_container direct;
 	const struct ew_container *c;
+	enum ew_container_kind kind;
 	struct ew_when when;
-	bool found, want, got;
+	bool want, got;
 	uint64_t wall;
 	uint32_t i;
 	int rc;
@@ -534,11 +603,13 @@ static void run_exec(struct state *st, uint8_t o0, uint8_t o1,
 	env.max_arg_len = lim.max_arg_len;
 
 	/* As trace.c labels it: the cache, kept across runs. */
-	c = ew_container_lookup(st->cache, x->cgroup_id, x->cgroup, x->cgroup_len);
+	c = ew_container_lookup(st->cache, x->cgroup_id, &x->cgroup);
 	x->container = *c;
-	found = ew_container_parse(x->cgroup, x->cgroup_len, &direct);
-	check_container("lookup", found, &x->container, x->cgroup, x->cgroup_len);
-	CHECK(!strcmp(direct.id, x->container.id) && direct.runtime == x->container.runtime,
+	kind = ew_container_parse(&x->cgroup, &direct);
+	check_container("lookup", kind, &x->container, &x->cgroup);
+	check_user_levels_inert(&x->cgroup, &direct);
+	CHECK(!strcmp(direct.id, x->container.id) && direct.runtime == x->container.runtime &&
+	      direct.kind == x->container.kind && direct.owner_uid == x->container.owner_uid,
 	      "the cache answers %s/%s, a parse %s/%s", x->container.id,
 	      x->container.runtime ? x->container.runtime : "-", direct.id,
 	      direct.runtime ? direct.runtime : "-");
@@ -546,7 +617,9 @@ static void run_exec(struct state *st, uint8_t o0, uint8_t o1,
 	x->alert = ew_alert(&st->shells, env.alert_interactive ? EW_ALERT_INTERACTIVE :
 			    EW_ALERT_ANY, x);
 	if (x->alert) {
-		CHECK(!strcmp(x->alert, EW_ALERT_SHELL), "unknown alert");
+		CHECK(!strcmp(x->alert, x->container.kind == EW_CT_SYSTEM ? EW_ALERT_SHELL :
+			      EW_ALERT_SHELL_USER), "alert %s for container kind %d", x->alert,
+		      x->container.kind);
 		CHECK(x->container.id[0] && x->ret == 0, "alert outside a container or for a failed exec");
 		CHECK(ew_is_shell(&st->shells, x), "alert for a program that is no shell");
 		if (env.alert_interactive)
@@ -572,9 +645,14 @@ static void run_exec(struct state *st, uint8_t o0, uint8_t o1,
 	if (x->seq % 6 == 5)
 		st->filters.container = NULL;
 	st->filters.alerts_only = x->seq & 8;
+	/* --container PREFIX (system) or UID:PREFIX (that user's own). */
+	st->filters.container_uid = x->seq & 16 ? (int64_t)x->cgroup.user_uid : -1;
 	got = ew_filters_match(&st->filters, x);
 	want = !(st->filters.container &&
-		 strncmp(x->container.id, st->filters.container, strlen(st->filters.container))) &&
+		 (strncmp(x->container.id, st->filters.container, strlen(st->filters.container)) ||
+		  (st->filters.container_uid < 0 ? x->container.kind != EW_CT_SYSTEM :
+		   x->container.kind != EW_CT_USER ||
+		   x->container.owner_uid != st->filters.container_uid))) &&
 	       !(st->filters.alerts_only && !x->alert) &&
 	       !regexec(&st->name_ref, x->comm, 0, NULL, 0) &&
 	       !regexec(&st->line_ref, st->out.p ? st->out.p : "", 0, NULL, 0);
@@ -745,7 +823,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const unsigned char *d = data + 2;
 	size_t n;
 	struct ew_container c;
-	bool found;
 
 	if (size < 2)
 		return 0;
@@ -753,8 +830,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	run_exec(st, data[0], data[1], d, n);
 
-	found = ew_container_parse((const char *)d, n, &c);
-	check_container("parse", found, &c, (const char *)d, n);
+	{
+		/* The same bytes as names, with levels from the option bytes. */
+		struct ew_cgroup_path p = { (const char *)d, n, data[1] >> 3, data[1] & 7,
+					    data[0] & 1 ? EW_UID_UNKNOWN : 1000u + data[0],
+					    !(data[0] & 2) || data[1] };
+
+		check_container("parse", ew_container_parse(&p, &c), &c, &p);
+		check_user_levels_inert(&p, &c);
+	}
 
 	run_map(st, d, n);
 	run_marks(d, n);

@@ -4,7 +4,7 @@
 
 Each seed is 2 option bytes (see fuzz_decode.c) and a perf sample laid out
 as probes/event.h's struct ew_event, then data[]: the cgroup names
-(cgroup_len bytes, leaf first, each NUL-ended), the file name (filename_len
+(cgroup_len bytes, from the root down, each NUL-ended), the file name (filename_len
 bytes, NUL included), the interpreter (interp_len bytes), the argument
 area (args_len bytes). Output is the
 same on every run: fixed names, fixed contents, no time or randomness.
@@ -15,7 +15,7 @@ import os
 import struct
 import sys
 
-EW_EVENT_VERSION = 3
+EW_EVENT_VERSION = 4
 
 F_ARGS_TRUNCATED = 1 << 0
 F_ARGS_UNREADABLE = 1 << 1
@@ -32,6 +32,7 @@ F_EXE_FD = 1 << 12
 F_REFUSED = 1 << 13
 F_NO_RETURN = 1 << 14
 F_ENTERED = 1 << 15
+F_CGROUP_NAMES = 1 << 16
 
 ENTRY_EXECVE, ENTRY_EXECVEAT, ENTRY_COMPAT_EXECVE, ENTRY_COMPAT_EXECVEAT, \
     ENTRY_KERNEL = range(1, 6)
@@ -40,14 +41,15 @@ ENTRY_EXECVE, ENTRY_EXECVEAT, ENTRY_COMPAT_EXECVE, ENTRY_COMPAT_EXECVEAT, \
 #   u64 ts_ns, enter_ns, seq, cgroup_id                       0..31
 #   u32 cpu, pid, tid, ppid                                  32..47
 #   u32 uid, gid, euid, egid                                 48..63
-#   s32 ret; u32 flags, argc, reserved                       64..79
+#   s32 ret; u32 flags, argc, cgroup_user_uid                64..79
 #   u32 mntns, pidns, parent_pidns, ns_pid                   80..95
 #   u16 cgroup_len, filename_len, interp_len, args_len       96..103
-#   u32 entry, version                                      104..111
-#   char comm[16]                                           112..127
-#   char data[]                                             128
-HEADER = struct.Struct("<4Q4I4Ii3I4I4H2I16s")
-assert HEADER.size == 128
+#   u16 cgroup_level, cgroup_user_level                     104..107
+#   u32 entry, version, reserved                            108..119
+#   char comm[16]                                           120..135
+#   char data[]                                             136
+HEADER = struct.Struct("<4Q4I4Ii3I4I6H3I16s")
+assert HEADER.size == 136
 
 # Option byte 0.
 JSON, SHOW_CONTAINER, COLOR, QUOTE, INTERACTIVE, WALL, UID, SMALL_LEN = (
@@ -76,18 +78,23 @@ def hexid(seed):
 
 
 def names(*levels):
-    return b"".join(n.encode() + b"\0" for n in levels)
+    """Cgroup names given leaf first (as /proc/PID/cgroup reads backwards),
+    sent from the root down."""
+    return b"".join(n.encode() + b"\0" for n in reversed(levels))
 
 
 def sample(*, cgroup=b"", filename=b"/usr/bin/true\0", interp=b"",
            args=b"true\0", comm=b"true", pid=4242, ppid=1000, tid=None,
            uid=1000, gid=1000, euid=None, egid=None, ret=0,
-           flags=F_NEW_IMAGE | F_NS_KNOWN | F_ENTERED, argc=None, seq=1, cpu=0,
+           flags=F_NEW_IMAGE | F_NS_KNOWN | F_ENTERED, cgroup_names=True,
+           argc=None, seq=1, cpu=0, level=None, user_level=0, user_uid=0,
            cgroup_id=0x1234, pidns=4026531836, parent_pidns=None, ns_pid=None,
            mntns=4026531841, ts_ns=123456789000, latency_ns=250000,
            entry=ENTRY_EXECVE, version=EW_EVENT_VERSION, lens=None, pad=True):
     """One sample. LENS overrides (cgroup_len, filename_len, interp_len,
-    args_len)."""
+    args_len). CGROUP_NAMES: the probe read the cgroup (F_CGROUP_NAMES)."""
+    if cgroup_names:
+        flags |= F_CGROUP_NAMES
     if argc is None:
         argc = args.count(b"\0") if flags & F_NEW_IMAGE else 0
     cl, fl, il, al = lens if lens else (len(cgroup), len(filename), len(interp),
@@ -96,10 +103,11 @@ def sample(*, cgroup=b"", filename=b"/usr/bin/true\0", interp=b"",
         ts_ns, ts_ns - latency_ns, seq, cgroup_id,
         cpu, pid, pid if tid is None else tid, ppid,
         uid, gid, uid if euid is None else euid, gid if egid is None else egid,
-        ret, flags, argc, 0,
+        ret, flags, argc, user_uid,
         mntns, pidns, pidns if parent_pidns is None else parent_pidns,
         pid if ns_pid is None else ns_pid,
-        cl, fl, il, al, entry, version, comm[:16].ljust(16, b"\0"))
+        cl, fl, il, al, cgroup.count(b"\0") if level is None else level, user_level,
+        entry, version, 0, comm[:16].ljust(16, b"\0"))
     body = head + cgroup + filename + interp + args
     if pad:
         # perf_submit's raw samples come padded to 8 bytes.
@@ -135,7 +143,8 @@ def seeds():
 
     yield "podman-rootless-sh", opts(SHOW_CONTAINER | QUOTE, max_args=3), sample(
         cgroup=names(f"libpod-{podman_id}.scope", "user.slice",
-                     "user@1000.service", "app.slice"),
+                     "user@1000.service", "user-1000.slice", "user.slice"),
+        user_level=3, user_uid=1000,
         filename=b"/bin/sh\0", args=b"sh\0-c\0echo 'hi there'\0", comm=b"conmon",
         pidns=4026532600, parent_pidns=4026532600, ns_pid=1)
 
@@ -160,6 +169,21 @@ def seeds():
                      "kubepods-burstable.slice"),
         filename=b"/usr/bin/python3\0", args=b"python3\0-m\0http.server\0",
         comm=b"crio")
+
+    yield "forged-docker-in-user-subtree", opts(SHOW_CONTAINER | JSON), sample(
+        cgroup=names(f"docker-{docker_id}.scope", "user@65534.service",
+                     "user-65534.slice", "user.slice"),
+        filename=b"/bin/sh\0", args=b"sh\0", comm=b"sh", user_level=3,
+        user_uid=65534, **ns)
+    yield "hidden-deep-below-container", opts(SHOW_CONTAINER | COLOR), sample(
+        cgroup=names(*[f"d{i}" for i in range(13, -1, -1)], f"libpod-{podman_id}",
+                     "libpod_parent"),
+        filename=b"/bin/sh\0", args=b"sh\0", comm=b"sh", level=30, **ns)
+    yield "deep-unknown", opts(SHOW_CONTAINER | JSON), sample(
+        cgroup=names(*[f"r{i}" for i in range(15, -1, -1)]),
+        filename=b"/bin/true\0", args=b"true\0", level=40)
+    yield "cgroup-not-read", opts(SHOW_CONTAINER | JSON), sample(
+        filename=b"/bin/true\0", args=b"true\0", cgroup_names=False)
 
     hostile = [
         b"evil",

@@ -74,8 +74,9 @@ class Sources(unittest.TestCase):
                                                       solution(name), lineterm=""))
                 self.assertEqual(op, "insert",
                                  "%s changes probes/execwatch.bpf.c lines %d-%d: "
-                                 "a solution only adds to the shipped probe; carry "
-                                 "the probe's change over to it:\n%s"
+                                 "a solution only adds to the shipped probe; run "
+                                 "scripts/workshop-solutions.py to carry the probe's "
+                                 "change over:\n%s"
                                  % (name, i1 + 1, i2, diff))
                 self.assertTrue(any("workshop:" in l for l in mine[j1:j2]),
                                 "%s: lines %d-%d are added without a workshop: "

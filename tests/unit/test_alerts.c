@@ -32,6 +32,7 @@ static struct ew_exec *in_container(const char *filename,
 
 	memcpy(x->container.id, cid, sizeof(cid));
 	x->container.runtime = "docker";
+	x->container.kind = EW_CT_SYSTEM;
 	x->ns_known = true;
 	x->pidns = x->parent_pidns = 4026532253u;
 	x->mntns = 4026532251u;
@@ -265,9 +266,21 @@ static void test_alert_any(void **state)
 	assert_false(x->tty);
 	assert_false(ew_from_outside(x));
 
-	/* The same shell on the host. */
+	/* The same shell in a container a user made (rootless, or a name a
+	 * user chose): an alert of its own, never the system one. */
+	x->container.kind = EW_CT_USER;
+	x->container.owner_uid = 1000;
+	a = ew_alert(&s, EW_ALERT_ANY, x);
+	assert_non_null(a);
+	assert_string_equal(a, "shell_in_user_container");
+	/* Where the probe could not tell: no alert, the label says unknown. */
+	x->container.kind = EW_CT_UNKNOWN;
 	memset(x->container.id, 0, sizeof(x->container.id));
 	x->container.runtime = NULL;
+	assert_null(ew_alert(&s, EW_ALERT_ANY, x));
+
+	/* The same shell on the host. */
+	x->container.kind = EW_CT_HOST;
 	assert_null(ew_alert(&s, EW_ALERT_ANY, x));
 	x->tty = true;
 	assert_null(ew_alert(&s, EW_ALERT_INTERACTIVE, x));

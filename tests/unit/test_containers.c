@@ -60,7 +60,7 @@ static const char *at_page_end(const char *names, size_t len)
 	return p;
 }
 
-/* "a", "b", ... joined leaf first, each with its NUL, as the probe sends. */
+/* "a", "b", ... joined from the root down, each with its NUL, as the probe sends. */
 static size_t join(char *out, const char *const *names)
 {
 	size_t n = 0, l;
@@ -73,16 +73,37 @@ static size_t join(char *out, const char *const *names)
 	return n;
 }
 
+/* NAMES as the probe sends them for a cgroup at their own depth, no level
+ * of which a user can write. */
+static struct ew_cgroup_path path(const char *names, size_t len)
+{
+	struct ew_cgroup_path p = { names, len, 0, 0, 0, true };
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p.level += !names[i];
+	return p;
+}
+
+static enum ew_container_kind parse(const char *names, size_t len,
+				    struct ew_container *c)
+{
+	struct ew_cgroup_path p = path(at_page_end(names, len), len);
+
+	memset(c, 0x55, sizeof(*c));
+	return ew_container_parse(&p, c);
+}
+
 /*
  * A /proc/<pid>/cgroup line ("hierarchy:controllers:/path") to the names
- * the probe sends: the leaf and at most EW_CGROUP_LEVELS - 1 ancestors,
- * leaf first, the root (whose name is empty) excluded.
+ * the probe sends: at most EW_CGROUP_LEVELS, from the root down, the root
+ * (whose name is empty) excluded. *LEVEL is the path's depth.
  */
-static size_t probe_names(const char *line, char *out)
+static size_t probe_names(const char *line, char *out, uint32_t *level)
 {
 	const char *path = strchr(line, ':');
-	const char *comp[64];
-	size_t ncomp = 0, n = 0, i, l;
+	size_t n = 0, l;
+	uint32_t depth = 0;
 	char *copy, *tok, *save;
 
 	assert_non_null(path);
@@ -93,33 +114,35 @@ static size_t probe_names(const char *line, char *out)
 	copy = strdup(path);
 	assert_non_null(copy);
 	for (tok = strtok_r(copy, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
-		assert_true(ncomp < 64);
-		comp[ncomp++] = tok;
-	}
-	for (i = 0; i < ncomp && i < EW_CGROUP_LEVELS; i++) {
-		l = strlen(comp[ncomp - 1 - i]) + 1;
+		if (++depth > EW_CGROUP_LEVELS)
+			continue;
+		l = strlen(tok) + 1;
 		assert_true(n + l <= NAMES_BUF);
-		memcpy(out + n, comp[ncomp - 1 - i], l);
+		memcpy(out + n, tok, l);
 		n += l;
 	}
 	free(copy);
+	*level = depth;
 	return n;
 }
 
 struct fixture {
-	char cgroup[1024];
+	char cgroup[2048];
 	char id[128];
 	char runtime[64];
+	char kind[16];
+	uint32_t user_level, user_uid;
 };
 
 static void read_fixture(const char *name, struct fixture *fx)
 {
-	char path[512], *line = NULL;
+	char path[512], *line = NULL, uid[32];
 	size_t cap = 0;
 	ssize_t n;
 	FILE *f;
 	int seen = 0;
 
+	memset(fx, 0, sizeof(*fx));
 	snprintf(path, sizeof(path), "%s/cgroups/%s.txt", FIXTURES_DIR, name);
 	f = fopen(path, "r");
 	if (!f)
@@ -141,6 +164,14 @@ static void read_fixture(const char *name, struct fixture *fx)
 			assert_true(strlen(line + 9) < sizeof(fx->runtime));
 			strcpy(fx->runtime, line + 9);
 			seen |= 4;
+		} else if (!strncmp(line, "kind: ", 6)) {
+			assert_true(strlen(line + 6) < sizeof(fx->kind));
+			strcpy(fx->kind, line + 6);
+		} else if (!strncmp(line, "user: ", 6)) {
+			/* The first level a user can write, and its owner ("?": none known). */
+			if (sscanf(line + 6, "%u %31s", &fx->user_level, uid) != 2)
+				fail_msg("%s: bad user line '%s'", path, line);
+			fx->user_uid = strcmp(uid, "?") ? strtoul(uid, NULL, 10) : EW_UID_UNKNOWN;
 		} else {
 			fail_msg("%s: unknown line '%s'", path, line);
 		}
@@ -149,23 +180,34 @@ static void read_fixture(const char *name, struct fixture *fx)
 	fclose(f);
 	if (seen != 7)
 		fail_msg("%s: needs cgroup:, id: and runtime: lines", path);
+	if (!fx->kind[0])
+		strcpy(fx->kind, strcmp(fx->id, "-") ? "system" : "host");
 }
 
-static void check_result(const char *what, bool found,
+static const char *const kinds[] = {
+	[EW_CT_HOST] = "host", [EW_CT_SYSTEM] = "system", [EW_CT_USER] = "user",
+	[EW_CT_UNKNOWN] = "unknown",
+};
+
+static void check_result(const char *what, enum ew_container_kind kind,
 			 const struct ew_container *c, const struct fixture *fx)
 {
+	if (kind != c->kind)
+		fail_msg("%s: returned %d, labelled %d", what, kind, c->kind);
+	if (strcmp(kinds[kind], fx->kind))
+		fail_msg("%s: want a %s cgroup, got %s ('%s')", what, fx->kind,
+			 kinds[kind], c->id);
 	if (!strcmp(fx->id, "-")) {
-		if (found || c->id[0] || c->runtime)
+		if (c->id[0] || c->runtime)
 			fail_msg("%s: want no container, got '%s' (%s)", what,
 				 c->id, c->runtime ? c->runtime : "NULL");
 		return;
 	}
-	if (!found)
-		fail_msg("%s: want %s container %s, got none", what,
-			 fx->runtime, fx->id);
 	assert_string_equal(c->id, fx->id);
 	assert_non_null(c->runtime);
 	assert_string_equal(c->runtime, fx->runtime);
+	if (kind == EW_CT_USER)
+		assert_int_equal(c->owner_uid, fx->user_uid);
 }
 
 static void check_fixture(const char *name)
@@ -173,24 +215,23 @@ static void check_fixture(const char *name)
 	static char names[NAMES_BUF];
 	struct ew_container_cache *cache = ew_container_cache_new();
 	const struct ew_container *cached;
+	struct ew_cgroup_path p = { .known = true };
 	struct ew_container c;
 	struct fixture fx;
-	const char *p;
-	size_t len;
-	bool found;
 
 	assert_non_null(cache);
 	read_fixture(name, &fx);
-	len = probe_names(fx.cgroup, names);
-	p = at_page_end(names, len);
+	p.len = probe_names(fx.cgroup, names, &p.level);
+	p.names = at_page_end(names, p.len);
+	p.user_level = fx.user_level;
+	p.user_uid = fx.user_uid;
 	memset(&c, 0x55, sizeof(c));
-	found = ew_container_parse(p, len, &c);
-	check_result(name, found, &c, &fx);
+	check_result(name, ew_container_parse(&p, &c), &c, &fx);
 	/* Through the cache: a miss, then a hit, both right. */
-	cached = ew_container_lookup(cache, 4242, p, len);
-	check_result(name, cached->id[0], cached, &fx);
-	cached = ew_container_lookup(cache, 4242, p, len);
-	check_result(name, cached->id[0], cached, &fx);
+	cached = ew_container_lookup(cache, 4242, &p);
+	check_result(name, cached->kind, cached, &fx);
+	cached = ew_container_lookup(cache, 4242, &p);
+	check_result(name, cached->kind, cached, &fx);
 	ew_container_cache_free(cache);
 }
 
@@ -203,12 +244,12 @@ static void test_fixtures_containers(void **state)
 	check_fixture("podman-cgroupfs");
 	check_fixture("podman-machine");
 	check_fixture("podman-nested");
-	check_fixture("podman-rootless");
 	check_fixture("containerd-kubepods");
 	check_fixture("containerd-systemd-path");
 	check_fixture("crio");
 	check_fixture("kubernetes-cgroupfs-besteffort");
 	check_fixture("kubernetes-cgroupfs-guaranteed");
+	check_fixture("kubernetes-userns");
 }
 
 static void test_fixtures_not_containers(void **state)
@@ -227,51 +268,134 @@ static void test_fixtures_not_containers(void **state)
 	check_fixture("bare-hex-machine");
 }
 
-/* The fixture reader itself: levels capped, root left out, v1 lines. */
+/* Names a user chose: never a system container's label. */
+static void test_fixtures_user_named(void **state)
+{
+	check_fixture("podman-rootless");
+	check_fixture("forged-docker-user");
+	check_fixture("forged-docker-open-dir");
+	check_fixture("forged-system-slice-delegated");
+	check_fixture("forged-top-level-scope");
+}
+
+/* A container's process that moves below its cgroup keeps its label; a
+ * chain too deep to read is unknown, never the host. */
+static void test_fixtures_depth(void **state)
+{
+	check_fixture("hidden-deep");
+	check_fixture("hidden-conmon-child");
+	check_fixture("hidden-very-deep");
+	check_fixture("deep-root-owned");
+	check_fixture("deep-in-user-subtree");
+	check_fixture("user-below-container");
+}
+
+/* The fixture reader itself: root first, levels capped, root left out, v1 lines. */
 static void test_probe_names(void **state)
 {
-	static const char want[] = "e\0d\0c\0b";
-	char names[NAMES_BUF];
+	static const char want[] = "a\0b\0c\0d\0e";
+	char names[NAMES_BUF], line[256];
+	uint32_t level;
+	size_t n;
+	int i;
 
-	assert_int_equal(probe_names("0::/a/b/c/d/e", names), sizeof(want));
+	assert_int_equal(probe_names("0::/a/b/c/d/e", names, &level), sizeof(want));
 	assert_memory_equal(names, want, sizeof(want));
-	assert_int_equal(probe_names("0::/", names), 0);
-	assert_int_equal(probe_names("3:cpu,cpuacct:/x", names), 2);
+	assert_int_equal(level, 5);
+	assert_int_equal(probe_names("0::/", names, &level), 0);
+	assert_int_equal(level, 0);
+	assert_int_equal(probe_names("3:cpu,cpuacct:/x", names, &level), 2);
 	assert_memory_equal(names, "x", 2);
-	assert_int_equal(probe_names("0::/a:b:c", names), 6);
+	assert_int_equal(probe_names("0::/a:b:c", names, &level), 6);
 	assert_memory_equal(names, "a:b:c", 6);
+	n = snprintf(line, sizeof(line), "0::");
+	for (i = 0; i < 20; i++)
+		n += snprintf(line + n, sizeof(line) - n, "/%c", 'a' + i);
+	assert_int_equal(probe_names(line, names, &level), 2 * EW_CGROUP_LEVELS);
+	assert_int_equal(level, 20);
+	assert_memory_equal(names + 2 * EW_CGROUP_LEVELS - 2, "p", 2);
 }
 
 static void test_root(void **state)
 {
 	struct ew_container c;
 
-	memset(&c, 0x55, sizeof(c));
-	assert_false(ew_container_parse(at_page_end("", 0), 0, &c));
+	assert_int_equal(parse("", 0, &c), EW_CT_HOST);
 	assert_string_equal(c.id, "");
 	assert_null(c.runtime);
-	/* One empty name. */
-	memset(&c, 0x55, sizeof(c));
-	assert_false(ew_container_parse(at_page_end("", 1), 1, &c));
+	/* One empty name: not a name; what was meant is not known. */
+	assert_int_equal(parse("", 1, &c), EW_CT_UNKNOWN);
 	assert_string_equal(c.id, "");
 	assert_null(c.runtime);
+}
+
+/* A probe that read no cgroup at all: not known, never the host. */
+static void test_not_read(void **state)
+{
+	struct ew_cgroup_path p = { "", 0, 0, 0, 0, false };
+	struct ew_container c;
+
+	memset(&c, 0x55, sizeof(c));
+	assert_int_equal(ew_container_parse(&p, &c), EW_CT_UNKNOWN);
+	assert_string_equal(c.id, "");
+	assert_null(c.runtime);
+}
+
+/* Fewer names than the depth says (a read failed): unknown. */
+static void test_names_missing(void **state)
+{
+	static const char names[] = "system.slice";
+	struct ew_cgroup_path p = { names, sizeof(names), 2, 0, 0, true };
+	struct ew_container c;
+
+	assert_int_equal(ew_container_parse(&p, &c), EW_CT_UNKNOWN);
+	p.level = 1;
+	assert_int_equal(ew_container_parse(&p, &c), EW_CT_HOST);
+	/* The levels read are inside a user's subtree: the rest is theirs. */
+	p.level = 9;
+	p.user_level = 1;
+	p.user_uid = 1000;
+	assert_int_equal(ew_container_parse(&p, &c), EW_CT_HOST);
+}
+
+/* The user's level itself was named by root; those below it by the user. */
+static void test_user_level_boundary(void **state)
+{
+	char names[NAMES_BUF];
+	struct ew_cgroup_path p;
+	struct ew_container c;
+	size_t len;
+
+	len = join(names, (const char *const[]){ "system.slice", NULL });
+	len += snprintf(names + len, sizeof(names) - len, "docker-%s.scope", id_a) + 1;
+	p = path(names, len);
+	p.user_level = 2;
+	p.user_uid = 1234;
+	assert_int_equal(ew_container_parse(&p, &c), EW_CT_SYSTEM);
+	assert_string_equal(c.id, id_a);
+	p.user_level = 1;
+	assert_int_equal(ew_container_parse(&p, &c), EW_CT_USER);
+	assert_string_equal(c.id, id_a);
+	assert_string_equal(c.runtime, "docker");
+	assert_int_equal(c.owner_uid, 1234);
 }
 
 /* Only LEN bytes count, whatever follows them in memory. */
 static void test_len_bounds(void **state)
 {
-	static const char *const host[] = { "session-1.scope", NULL };
 	char names[NAMES_BUF];
+	struct ew_cgroup_path p;
 	struct ew_container c;
-	size_t len = join(names, host);
+	size_t len = join(names, (const char *const[]){ "system.slice", NULL });
+	size_t first = len;
 
-	/* A docker leaf just after the area is not looked at. */
-	len += join(names + len, (const char *const[]){
-		"docker-eb0dbd4c1f24b4b2446a3019d050f415713dd4407b602ab3eb8d240c30c76f8d.scope",
-		NULL });
-	assert_false(ew_container_parse(names, strlen(host[0]) + 1, &c));
+	/* A docker level just after the area is not looked at. */
+	len += snprintf(names + len, sizeof(names) - len, "docker-%s.scope", id_a) + 1;
+	p = path(names, first);
+	assert_int_equal(ew_container_parse(&p, &c), EW_CT_HOST);
 	assert_string_equal(c.id, "");
-	assert_true(ew_container_parse(names, len, &c));
+	p = path(names, len);
+	assert_int_equal(ew_container_parse(&p, &c), EW_CT_SYSTEM);
 	assert_string_equal(c.id, id_a);
 	assert_string_equal(c.runtime, "docker");
 }
@@ -281,50 +405,43 @@ static void test_truncated_leaf(void **state)
 {
 	char names[NAMES_BUF];
 	struct ew_container c;
-	size_t len;
+	size_t len, at;
 
-	/* The whole area is one unended name. */
-	len = snprintf(names, sizeof(names), "docker-%s.scope", id_a);
-	memset(&c, 0x55, sizeof(c));
-	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+	at = join(names, (const char *const[]){ "system.slice", NULL });
+	len = at + snprintf(names + at, sizeof(names) - at, "docker-%s.scope", id_a);
+	assert_int_not_equal(parse(names, len, &c), EW_CT_SYSTEM);
 	assert_string_equal(c.id, "");
-	assert_null(c.runtime);
-	len = snprintf(names, sizeof(names), "docker-%s.sc", id_a);
-	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
-	len = snprintf(names, sizeof(names), "%s", id_a);
-	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+	len = at + snprintf(names + at, sizeof(names) - at, "docker-%s.sc", id_a);
+	assert_int_not_equal(parse(names, len, &c), EW_CT_SYSTEM);
+	at = join(names, (const char *const[]){ "docker", NULL });
+	len = at + snprintf(names + at, sizeof(names) - at, "%s", id_a);
+	assert_int_not_equal(parse(names, len, &c), EW_CT_SYSTEM);
 	/* Every prefix of a real name, without its NUL. */
-	len = snprintf(names, sizeof(names), "libpod-%s.scope", id_b);
+	at = join(names, (const char *const[]){ "machine.slice", NULL });
+	len = at + snprintf(names + at, sizeof(names) - at, "libpod-%s.scope", id_b);
 	do {
-		memset(&c, 0x55, sizeof(c));
-		assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+		assert_int_not_equal(parse(names, len, &c), EW_CT_SYSTEM);
 		assert_string_equal(c.id, "");
-	} while (len--);
+	} while (len-- > at);
 }
 
-/* A cut ancestor after a recognised leaf does not matter. */
-static void test_truncated_ancestor(void **state)
+/* A cut name below a recognised container does not matter. */
+static void test_truncated_below(void **state)
 {
 	char names[NAMES_BUF];
 	struct ew_container c;
 	size_t len;
 
-	len = snprintf(names, sizeof(names), "libpod-%s.scope", id_b) + 1;
-	memcpy(names + len, "machine.sl", 10);
-	len += 10;
-	assert_true(ew_container_parse(at_page_end(names, len), len, &c));
+	len = join(names, (const char *const[]){ "machine.slice", NULL });
+	len += snprintf(names + len, sizeof(names) - len, "libpod-%s.scope", id_b) + 1;
+	memcpy(names + len, "contai", 6);
+	len += 6;
+	assert_int_equal(parse(names, len, &c), EW_CT_SYSTEM);
 	assert_string_equal(c.id, id_b);
 	assert_string_equal(c.runtime, "podman");
-	/* Nested podman whose libpod level was cut: no id to give. */
-	len = join(names, (const char *const[]){ "container", NULL });
-	len += snprintf(names + len, sizeof(names) - len, "libpod-%s.sc", id_b);
-	memset(&c, 0x55, sizeof(c));
-	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
-	assert_string_equal(c.id, "");
-	assert_null(c.runtime);
 }
 
-/* A monitor at any level, and names that only look alike. */
+/* A monitor, and names that only look alike. */
 static void test_lookalikes(void **state)
 {
 	char names[NAMES_BUF];
@@ -332,29 +449,38 @@ static void test_lookalikes(void **state)
 	size_t len;
 
 	/* A process under conmon's scope, in a child cgroup. */
-	len = join(names, (const char *const[]){ "supervisor", NULL });
+	len = join(names, (const char *const[]){ "machine.slice", NULL });
 	len += snprintf(names + len, sizeof(names) - len,
 			"libpod-conmon-%s.scope", id_b) + 1;
-	len += join(names + len, (const char *const[]){ "machine.slice", NULL });
-	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+	len += join(names + len, (const char *const[]){ "supervisor", NULL });
+	assert_int_equal(parse(names, len, &c), EW_CT_HOST);
 	assert_string_equal(c.id, "");
 	/* The prefix is the runtime's, whole. */
-	len = snprintf(names, sizeof(names), "xdocker-%s.scope", id_a) + 1;
-	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
-	len = snprintf(names, sizeof(names), "docker-%s0.scope", id_a) + 1;
-	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
-	len = snprintf(names, sizeof(names), "libpod-%s0", id_b) + 1;
-	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+	len = join(names, (const char *const[]){ "system.slice", NULL });
+	snprintf(names + len, sizeof(names) - len, "xdocker-%s.scope", id_a);
+	assert_int_equal(parse(names, len + strlen(names + len) + 1, &c), EW_CT_HOST);
+	snprintf(names + len, sizeof(names) - len, "docker-%s0.scope", id_a);
+	assert_int_equal(parse(names, len + strlen(names + len) + 1, &c), EW_CT_HOST);
+	len = join(names, (const char *const[]){ "libpod_parent", NULL });
+	snprintf(names + len, sizeof(names) - len, "libpod-%s0", id_b);
+	assert_int_equal(parse(names, len + strlen(names + len) + 1, &c), EW_CT_HOST);
 	/* CRI-O without .scope (cgroupfs driver) is still CRI-O. */
-	len = snprintf(names, sizeof(names), "crio-%s", id_a) + 1;
-	assert_true(ew_container_parse(at_page_end(names, len), len, &c));
+	len = join(names, (const char *const[]){ "kubepods", "besteffort", "pod1", NULL });
+	len += snprintf(names + len, sizeof(names) - len, "crio-%s", id_a) + 1;
+	assert_int_equal(parse(names, len, &c), EW_CT_SYSTEM);
 	assert_string_equal(c.id, id_a);
 	assert_string_equal(c.runtime, "cri-o");
-	/* A 64-hex leaf under a "docker" that is not its parent. */
-	len = snprintf(names, sizeof(names), "%s", id_a) + 1;
-	len += join(names + len, (const char *const[]){ "x", "docker", NULL });
-	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+	/* A 64-hex level under a "docker" that is not its parent. */
+	len = join(names, (const char *const[]){ "docker", "x", NULL });
+	len += snprintf(names + len, sizeof(names) - len, "%s", id_a) + 1;
+	assert_int_equal(parse(names, len, &c), EW_CT_HOST);
 	assert_string_equal(c.id, "");
+	/* A runtime's name at the top, under no runtime's parent. */
+	len = snprintf(names, sizeof(names), "docker-%s.scope", id_a) + 1;
+	assert_int_equal(parse(names, len, &c), EW_CT_HOST);
+	len = join(names, (const char *const[]){ "init.scope", NULL });
+	len += snprintf(names + len, sizeof(names) - len, "libpod-%s", id_b) + 1;
+	assert_int_equal(parse(names, len, &c), EW_CT_HOST);
 }
 
 /* The systemd-style names of the other runtimes. */
@@ -366,17 +492,17 @@ static void test_systemd_path_runtimes(void **state)
 
 	len = snprintf(names, sizeof(names),
 		       "kubepods-pod1_2.slice:crio:%s", id_a) + 1;
-	assert_true(ew_container_parse(at_page_end(names, len), len, &c));
+	assert_int_equal(parse(names, len, &c), EW_CT_SYSTEM);
 	assert_string_equal(c.id, id_a);
 	assert_string_equal(c.runtime, "cri-o");
 	len = snprintf(names, sizeof(names), "system.slice:docker:%s", id_b) + 1;
-	assert_true(ew_container_parse(at_page_end(names, len), len, &c));
+	assert_int_equal(parse(names, len, &c), EW_CT_SYSTEM);
 	assert_string_equal(c.id, id_b);
 	assert_string_equal(c.runtime, "docker");
 	/* The id is the whole tail. */
 	len = snprintf(names, sizeof(names), "system.slice:docker:%s.scope",
 		       id_b) + 1;
-	assert_false(ew_container_parse(at_page_end(names, len), len, &c));
+	assert_int_equal(parse(names, len, &c), EW_CT_HOST);
 }
 
 /* Docker names its scope after the id: a result holds all 64 digits. */
@@ -386,9 +512,10 @@ static void test_id_terminated(void **state)
 	struct ew_container c;
 	size_t len;
 
+	len = join(names, (const char *const[]){ "system.slice", NULL });
+	len += snprintf(names + len, sizeof(names) - len, "docker-%s.scope", id_a) + 1;
 	memset(&c, 'z', sizeof(c));
-	len = snprintf(names, sizeof(names), "docker-%s.scope", id_a) + 1;
-	assert_true(ew_container_parse(names, len, &c));
+	assert_int_equal(parse(names, len, &c), EW_CT_SYSTEM);
 	assert_int_equal(strlen(c.id), EW_CONTAINER_ID_LEN);
 	assert_string_equal(c.id, id_a);
 }
@@ -398,15 +525,16 @@ static size_t docker_names(char *out, size_t n)
 	char id[EW_CONTAINER_ID_LEN + 1];
 
 	snprintf(id, sizeof(id), "%064zx", n);
-	return snprintf(out, NAMES_BUF, "docker-%s.scope%csystem.slice", id,
-			0) + 1;
+	return snprintf(out, NAMES_BUF, "system.slice%cdocker-%s.scope", 0,
+			id) + 1;
 }
 
 static void expect_lookup(struct ew_container_cache *cache, uint64_t cg,
 			  const char *names, size_t len, const char *id,
 			  const char *runtime)
 {
-	const struct ew_container *c = ew_container_lookup(cache, cg, names, len);
+	struct ew_cgroup_path p = path(names, len);
+	const struct ew_container *c = ew_container_lookup(cache, cg, &p);
 
 	assert_non_null(c);
 	assert_string_equal(c->id, id);
@@ -426,14 +554,14 @@ static void test_cache_same(void **state)
 	int i;
 
 	assert_non_null(cache);
-	len = snprintf(names, sizeof(names), "libpod-%s.scope%cmachine.slice",
-		       id_b, 0) + 1;
+	len = snprintf(names, sizeof(names), "machine.slice%clibpod-%s.scope",
+		       0, id_b) + 1;
 	for (i = 0; i < 3; i++)
 		expect_lookup(cache, 77, names, len, id_b, "podman");
 	/* The caller's buffer can change after the call. */
 	memset(names, 0, sizeof(names));
-	len = snprintf(names, sizeof(names), "libpod-%s.scope%cmachine.slice",
-		       id_b, 0) + 1;
+	len = snprintf(names, sizeof(names), "machine.slice%clibpod-%s.scope",
+		       0, id_b) + 1;
 	expect_lookup(cache, 77, names, len, id_b, "podman");
 	expect_lookup(cache, 78, "", 0, "", NULL);
 	expect_lookup(cache, 78, "", 0, "", NULL);
@@ -446,12 +574,12 @@ static void test_cache_same_id_other_names(void **state)
 {
 	struct ew_container_cache *cache = ew_container_cache_new();
 	char docker[NAMES_BUF], podman[NAMES_BUF];
-	static const char host[] = "ssh.service\0system.slice";
+	static const char host[] = "system.slice\0ssh.service";
 	size_t dl, pl;
 
 	assert_non_null(cache);
-	dl = snprintf(docker, sizeof(docker), "%s%cdocker", id_a, 0) + 1;
-	pl = snprintf(podman, sizeof(podman), "libpod-%s", id_b) + 1;
+	dl = snprintf(docker, sizeof(docker), "docker%c%s", 0, id_a) + 1;
+	pl = snprintf(podman, sizeof(podman), "libpod_parent%clibpod-%s", 0, id_b) + 1;
 	expect_lookup(cache, 1, docker, dl, id_a, "docker");
 	expect_lookup(cache, 1, host, sizeof(host), "", NULL);
 	expect_lookup(cache, 1, docker, dl, id_a, "docker");
@@ -459,8 +587,38 @@ static void test_cache_same_id_other_names(void **state)
 	expect_lookup(cache, 1, host, sizeof(host), "", NULL);
 	expect_lookup(cache, 1, podman, pl, id_b, "podman");
 	/* A prefix of cached names is other names. */
-	expect_lookup(cache, 1, docker, EW_CONTAINER_ID_LEN + 1, "", NULL);
+	expect_lookup(cache, 1, docker, 7, "", NULL);
 	expect_lookup(cache, 1, docker, dl, id_a, "docker");
+	ew_container_cache_free(cache);
+}
+
+/* The same names, another owner: another answer, never the cached one. */
+static void test_cache_owner(void **state)
+{
+	struct ew_container_cache *cache = ew_container_cache_new();
+	char names[NAMES_BUF];
+	const struct ew_container *c;
+	struct ew_cgroup_path p;
+	int i;
+
+	assert_non_null(cache);
+	p = path(names, snprintf(names, sizeof(names), "docker%c%s", 0, id_a) + 1);
+	for (i = 0; i < 2; i++) {
+		p.user_level = 0;
+		c = ew_container_lookup(cache, 5, &p);
+		assert_int_equal(c->kind, EW_CT_SYSTEM);
+		p.user_level = 1;
+		p.user_uid = 1000;
+		c = ew_container_lookup(cache, 5, &p);
+		assert_int_equal(c->kind, EW_CT_USER);
+		assert_int_equal(c->owner_uid, 1000);
+		p.user_uid = 1001;
+		c = ew_container_lookup(cache, 5, &p);
+		assert_int_equal(c->owner_uid, 1001);
+		p.known = false;
+		assert_int_equal(ew_container_lookup(cache, 5, &p)->kind, EW_CT_UNKNOWN);
+		p.known = true;
+	}
 	ew_container_cache_free(cache);
 }
 
@@ -507,7 +665,7 @@ static void test_cache_long_names(void **state)
 	int i;
 
 	assert_non_null(cache);
-	len = snprintf(names, sizeof(names), "crio-%s.scope", id_a) + 1;
+	len = snprintf(names, sizeof(names), "kubepods%ccrio-%s.scope", 0, id_a) + 1;
 	for (i = 0; i < 3; i++) {
 		memset(names + len, 'a', 300);
 		names[len + 299] = 0;
@@ -594,12 +752,18 @@ int main(void)
 		cmocka_unit_test(test_root),
 		cmocka_unit_test(test_len_bounds),
 		cmocka_unit_test(test_truncated_leaf),
-		cmocka_unit_test(test_truncated_ancestor),
+		cmocka_unit_test(test_truncated_below),
+		cmocka_unit_test(test_not_read),
+		cmocka_unit_test(test_names_missing),
+		cmocka_unit_test(test_user_level_boundary),
+		cmocka_unit_test(test_fixtures_user_named),
+		cmocka_unit_test(test_fixtures_depth),
 		cmocka_unit_test(test_lookalikes),
 		cmocka_unit_test(test_systemd_path_runtimes),
 		cmocka_unit_test(test_id_terminated),
 		cmocka_unit_test(test_cache_same),
 		cmocka_unit_test(test_cache_same_id_other_names),
+		cmocka_unit_test(test_cache_owner),
 		cmocka_unit_test(test_cache_many),
 		cmocka_unit_test(test_cache_long_names),
 		cmocka_unit_test(test_containers_running),

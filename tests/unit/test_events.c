@@ -449,9 +449,9 @@ static void sample_init_cg(struct sample *s, const char *cg, size_t cglen,
 }
 
 static const char podman_cg[] =
-	"container\0"
+	"machine.slice\0"
 	"libpod-65253155845055398da31679e908c116416029856a633dabc15cb47530220170.scope\0"
-	"machine.slice";	/* + the literal's NUL */
+	"container";	/* + the literal's NUL */
 
 static void test_cgroup_names(void **state)
 {
@@ -462,19 +462,26 @@ static void test_cgroup_names(void **state)
 
 	sample_init_cg(&s, podman_cg, sizeof(podman_cg), "/bin/sh", 8, args,
 		       sizeof(args));
-	s.e.flags = EW_F_NS_KNOWN | EW_F_TTY | EW_F_NEW_IMAGE;
+	s.e.flags = EW_F_NS_KNOWN | EW_F_TTY | EW_F_NEW_IMAGE | EW_F_CGROUP_NAMES;
+	s.e.cgroup_level = 3;
+	s.e.cgroup_user_level = 3;
+	s.e.cgroup_user_uid = 1000;
 	s.e.cgroup_id = 0x100000000002aULL;
 	s.e.mntns = 4026532251u;
 	s.e.pidns = 4026532253u;
 	s.e.parent_pidns = 4026531836u;
 	s.e.ns_pid = 7;
 	x = decode_ok(&s, &lim_default);
-	assert_int_equal(x->cgroup_len, sizeof(podman_cg));
-	assert_memory_equal(x->cgroup, podman_cg, sizeof(podman_cg));
-	assert_string_equal(x->cgroup, "container");
-	assert_string_equal(x->cgroup + 10, "libpod-65253155845055398da31679e908c116416029856a633dabc15cb47530220170.scope");
-	assert_string_equal(x->cgroup + 88, "machine.slice");
-	assert_int_equal(x->cgroup[x->cgroup_len], 0);
+	assert_int_equal(x->cgroup.len, sizeof(podman_cg));
+	assert_memory_equal(x->cgroup.names, podman_cg, sizeof(podman_cg));
+	assert_string_equal(x->cgroup.names, "machine.slice");
+	assert_string_equal(x->cgroup.names + 14, "libpod-65253155845055398da31679e908c116416029856a633dabc15cb47530220170.scope");
+	assert_string_equal(x->cgroup.names + 92, "container");
+	assert_int_equal(x->cgroup.names[x->cgroup.len], 0);
+	assert_true(x->cgroup.known);
+	assert_int_equal(x->cgroup.level, 3);
+	assert_int_equal(x->cgroup.user_level, 3);
+	assert_int_equal(x->cgroup.user_uid, 1000);
 	/* The file name and args start after the names. */
 	assert_string_equal(x->filename, "/bin/sh");
 	assert_int_equal(x->filename_len, 7);
@@ -492,25 +499,25 @@ static void test_cgroup_names(void **state)
 	assert_int_equal(x->pidns, 4026532253u);
 	assert_int_equal(x->parent_pidns, 4026531836u);
 	assert_int_equal(x->ns_pid, 7);
-	assert_int_equal(x->flags, EW_F_NS_KNOWN | EW_F_TTY | EW_F_NEW_IMAGE);
+	assert_int_equal(x->flags, EW_F_NS_KNOWN | EW_F_TTY | EW_F_NEW_IMAGE | EW_F_CGROUP_NAMES);
 	/* The decoder leaves the labelling to the tracer. */
 	assert_string_equal(x->container.id, "");
 	assert_null(x->container.runtime);
 	assert_null(x->alert);
 	/* What the tracer hands the parser. */
-	assert_true(ew_container_parse(x->cgroup, x->cgroup_len, &c));
+	assert_int_equal(ew_container_parse(&x->cgroup, &c), EW_CT_SYSTEM);
 	assert_string_equal(c.id, "65253155845055398da31679e908c116416029856a633dabc15cb47530220170");
 	assert_string_equal(c.runtime, "podman");
 	/* Owned by the result. */
 	memset(&s, 'Z', sizeof(s));
-	assert_memory_equal(x->cgroup, podman_cg, sizeof(podman_cg));
+	assert_memory_equal(x->cgroup.names, podman_cg, sizeof(podman_cg));
 	free(x);
 }
 
 /* A failed exec carries the names too, before the caller's arguments. */
 static void test_cgroup_names_failed_exec(void **state)
 {
-	static const char cg[] = "session-1.scope\0user-0.slice\0user.slice";
+	static const char cg[] = "user.slice\0user-0.slice\0session-1.scope";
 	struct sample s;
 	struct ew_exec *x;
 
@@ -518,8 +525,8 @@ static void test_cgroup_names_failed_exec(void **state)
 	s.e.ret = -ENOENT;
 	x = decode_ok(&s, &lim_default);
 	assert_int_equal(x->ret, -ENOENT);
-	assert_int_equal(x->cgroup_len, sizeof(cg));
-	assert_memory_equal(x->cgroup, cg, sizeof(cg));
+	assert_int_equal(x->cgroup.len, sizeof(cg));
+	assert_memory_equal(x->cgroup.names, cg, sizeof(cg));
 	assert_string_equal(x->filename, "/nope");
 	assert_int_equal(x->nargs, 2);
 	assert_arg(x, 0, "nope", false);
@@ -563,9 +570,10 @@ static void test_cgroup_empty(void **state)
 
 	sample_init_cg(&s, "", 0, "/bin/a", 7, "a", 2);
 	x = decode_ok(&s, &lim_default);
-	assert_int_equal(x->cgroup_len, 0);
-	assert_non_null(x->cgroup);
-	assert_string_equal(x->cgroup, "");
+	assert_int_equal(x->cgroup.len, 0);
+	assert_non_null(x->cgroup.names);
+	assert_string_equal(x->cgroup.names, "");
+	assert_false(x->cgroup.known);
 	assert_string_equal(x->filename, "/bin/a");
 	assert_arg(x, 0, "a", false);
 	free(x);
@@ -577,11 +585,11 @@ static void test_cgroup_last_name_without_nul(void **state)
 	struct sample s;
 	struct ew_exec *x;
 
-	sample_init_cg(&s, "leaf\0par", 8, "/bin/a", 7, "a", 2);
+	sample_init_cg(&s, "root\0lea", 8, "/bin/a", 7, "a", 2);
 	x = decode_ok(&s, &lim_default);
-	assert_int_equal(x->cgroup_len, 8);
-	assert_memory_equal(x->cgroup, "leaf\0par", 8);
-	assert_int_equal(x->cgroup[8], 0);
+	assert_int_equal(x->cgroup.len, 8);
+	assert_memory_equal(x->cgroup.names, "root\0lea", 8);
+	assert_int_equal(x->cgroup.names[8], 0);
 	assert_string_equal(x->filename, "/bin/a");
 	assert_int_equal(x->nargs, 1);
 	assert_arg(x, 0, "a", false);

@@ -198,7 +198,48 @@ static struct ew_exec *in_container(void)
 
 	memcpy(x->container.id, flt_cid, sizeof(flt_cid));
 	x->container.runtime = "docker";
+	x->container.kind = EW_CT_SYSTEM;
 	return x;
+}
+
+/* --container UID:PREFIX, as options parse it. */
+static bool matches_owner(int64_t uid, const char *prefix, const struct ew_exec *x)
+{
+	struct ew_filters f;
+	struct env env;
+	bool m;
+
+	ew_env_defaults(&env);
+	env.container = prefix;
+	env.container_uid = uid;
+	assert_int_equal(ew_filters_init(&f, &env), 0);
+	m = ew_filters_match(&f, x);
+	ew_filters_free(&f);
+	return m;
+}
+
+/* A user can name a cgroup after any container: its execs never pass for
+ * that container's, nor for another user's. */
+static void test_container_owner(void **state)
+{
+	struct ew_exec *x = in_container();
+
+	assert_true(matches_owner(-1, "9e02", x));
+	assert_false(matches_owner(1000, "9e02", x));
+	x->container.kind = EW_CT_USER;
+	x->container.owner_uid = 1000;
+	assert_false(matches_ct("9e02", false, NULL, x));
+	assert_false(matches_owner(-1, "9e02", x));
+	assert_true(matches_owner(1000, "9e02", x));
+	assert_false(matches_owner(1001, "9e02", x));
+	assert_false(matches_owner(1000, "9e03", x));
+	x->container.owner_uid = EW_UID_UNKNOWN;
+	assert_false(matches_owner(1000, "9e02", x));
+	x->container.kind = EW_CT_UNKNOWN;
+	memset(x->container.id, 0, sizeof(x->container.id));
+	assert_false(matches_ct("9e02", false, NULL, x));
+	assert_true(matches_ct(NULL, false, NULL, x));
+	free(x);
 }
 
 static void test_init_clears_container_fields(void **state)
@@ -265,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_line),
 		cmocka_unit_test(test_init_clears_container_fields),
 		cmocka_unit_test(test_container_prefix),
+		cmocka_unit_test(test_container_owner),
 		cmocka_unit_test(test_alerts_only),
 	};
 

@@ -219,6 +219,43 @@ static void test_ids_invalid(void **state)
 	run_free(&r);
 }
 
+/* --container [USER:]PREFIX: a system container, or one of USER's own. */
+static void test_container_spec(void **state)
+{
+	static const char hint[] = "a container id or its first hex digits, or USER:ID for a user's container\nTry 'execwatch --help' for more information.\n";
+	static const char *const bad_specs[] = {
+		"", "9E02", "9e02x", ":9e02", "1000:", "1000:9E", "nosuchuser-ew:9e02",
+		"4294967295:9e02", "-1:9e02", NULL,
+	};
+	char want[256];
+	struct run r;
+	int i;
+
+	run(&r, "--container", "9e02", NULL);
+	expect_ok(&r);
+	assert_string_equal(r.env.container, "9e02");
+	assert_int_equal(r.env.container_uid, -1);
+	assert_true(r.env.containers_only);
+	run_free(&r);
+	run(&r, "--container", "1000:9e02df", NULL);
+	expect_ok(&r);
+	assert_string_equal(r.env.container, "9e02df");
+	assert_int_equal(r.env.container_uid, 1000);
+	run_free(&r);
+	run(&r, "--container", "root:ab", NULL);
+	expect_ok(&r);
+	assert_string_equal(r.env.container, "ab");
+	assert_int_equal(r.env.container_uid, 0);
+	run_free(&r);
+	for (i = 0; bad_specs[i]; i++) {
+		snprintf(want, sizeof(want), "execwatch: invalid value '%s' for --container: %s",
+			 bad_specs[i], hint);
+		run(&r, "--container", bad_specs[i], NULL);
+		expect_usage(&r, want);
+		run_free(&r);
+	}
+}
+
 static void test_regexes(void **state)
 {
 	struct run r;
@@ -521,6 +558,7 @@ int main(void)
 		cmocka_unit_test(test_fresh_each_time),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_ids_invalid),
+		cmocka_unit_test(test_container_spec),
 		cmocka_unit_test(test_regexes),
 		cmocka_unit_test(test_checked_at_parse_time),
 		cmocka_unit_test(test_implied),
