@@ -104,10 +104,14 @@ def main():
           "RLIMIT_MEMLOCK, which CAP_SYS_RESOURCE lifts; the perf buffer's pages count",
           "against perf_event_mlock_kb unless CAP_IPC_LOCK. Here (6.18, tracefs root-only)",
           "a user with only CAP_BPF and CAP_PERFMON is stopped at tracefs, with the",
-          "message above. execwatch reads the probe file as the",
-          "invoking user, writes only its `--output` file, a private header directory",
-          "under TMPDIR while compiling, and (under `--watch`) a pin under /sys/fs/bpf for",
-          "the length of a reload; it never executes anything from the traced processes.",
+          "message above. execwatch reads the probe file with the file",
+          "system ids of the person who started it (SUDO_UID under sudo), writes only its",
+          "`--output` file, a private header directory under TMPDIR while compiling, and",
+          "(under `--watch`) a pin in a private directory under /sys/fs/bpf for the length",
+          "of a reload; it never executes anything from the traced processes. Whoever may",
+          "run it with these privileges can load any BPF program, which makes them root:",
+          "it refuses to start setuid, setgid or with file capabilities",
+          "(docs/threat-model.md).",
           ""]
     with open(os.path.join(REPO, "docs", "reliability.md"), "w") as f:
         f.write("\n".join(L))

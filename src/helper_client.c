@@ -3,6 +3,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -10,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +22,21 @@
 #define EXECWATCH_LIBEXECDIR "/usr/local/libexec/execwatch"
 #endif
 #define HELPER_NAME "execwatch-compile"
+
+/* A directory of plain files (the helper's headers), and the directory. */
+static void remove_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+
+	if (d) {
+		while ((de = readdir(d)))
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				unlinkat(dirfd(d), de->d_name, 0);
+		closedir(d);
+	}
+	rmdir(path);
+}
 
 /* Next to the binary in a build tree, else where it was installed. */
 static int find_helper(char *out, size_t len)
@@ -33,21 +52,34 @@ static int find_helper(char *out, size_t len)
 		if (slash) {
 			*slash = 0;
 			if ((size_t)snprintf(out, len, "%s/%s", self, HELPER_NAME) < len &&
-			    access(out, X_OK) == 0)
+			    faccessat(AT_FDCWD, out, X_OK, AT_EACCESS) == 0)
 				return 0;
 		}
 	}
 	snprintf(out, len, "%s/%s", EXECWATCH_LIBEXECDIR, HELPER_NAME);
-	return access(out, X_OK) == 0 ? 0 : -ENOENT;
+	return faccessat(AT_FDCWD, out, X_OK, AT_EACCESS) == 0 ? 0 : -ENOENT;
 }
 
-static pid_t spawn(const char *path, int child_sock)
+/*
+ * The helper's whole environment: nothing of the caller's reaches the
+ * compile (CPATH, C_INCLUDE_PATH, BCC_* and the like would steer it), only
+ * a fixed PATH and the kernel headers given with --kernel-headers, which
+ * BCC reads as BCC_KERNEL_SOURCE.
+ */
+static pid_t spawn(const char *path, int child_sock, const char *kernel_headers)
 {
+	char headers[PATH_MAX + 32];
+	char *envp[] = {
+		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+		"LC_ALL=C.UTF-8", NULL, NULL,
+	};
 	pid_t pid = fork();
 	sigset_t none;
 
 	if (pid)
 		return pid;
+	/* Killed with execwatch, so it never compiles for nobody. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
@@ -55,11 +87,81 @@ static pid_t spawn(const char *path, int child_sock)
 		_exit(127);
 	/* BCC writes some messages to stdout, which carries events. */
 	dup2(STDERR_FILENO, STDOUT_FILENO);
-	execl(path, HELPER_NAME, (char *)NULL);
+	if (kernel_headers) {
+		snprintf(headers, sizeof(headers), "BCC_KERNEL_SOURCE=%s", kernel_headers);
+		envp[2] = headers;
+	}
+	execve(path, (char *[]){ HELPER_NAME, NULL }, envp);
 	_exit(127);
 }
 
-static int send_request(int s, const struct ew_helper_req *rq)
+#define WORKDIR_PREFIX "execwatch-"
+
+/* Where the helper's working directories go: $TMPDIR if it is absolute,
+ * else /tmp (checked at start, with the options). */
+static const char *tmp_base(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t && t[0] == '/' ? t : "/tmp";
+}
+
+/* Directories left by an execwatch that was killed: root's, named for a
+ * process that is gone. Their files are the helper's own headers. */
+static void sweep_stale(const char *base)
+{
+	static bool swept;
+	struct dirent *de;
+	DIR *d;
+
+	if (swept || !(d = opendir(base)))
+		return;
+	swept = true;
+	while ((de = readdir(d))) {
+		char path[PATH_MAX];
+		struct stat st;
+		int pid;
+
+		if (sscanf(de->d_name, WORKDIR_PREFIX "%d-", &pid) != 1 || pid <= 0 ||
+		    (kill(pid, 0) == 0 || errno != ESRCH))
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", base, de->d_name) >=
+		    sizeof(path) || lstat(path, &st) || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != geteuid())
+			continue;
+		remove_dir(path);
+	}
+	closedir(d);
+}
+
+static int make_workdir(struct ew_helper_job *job)
+{
+	const char *base = tmp_base();
+
+	sweep_stale(base);
+	if ((size_t)snprintf(job->workdir, sizeof(job->workdir), "%s/" WORKDIR_PREFIX "%d-XXXXXX",
+			     base, (int)getpid()) >= sizeof(job->workdir) ||
+	    !mkdtemp(job->workdir)) {
+		int err = -errno;
+
+		ew_err_hint("check that TMPDIR (or /tmp) is writable",
+			    "cannot make a directory for the compile in %s: %s", base,
+			    strerror(-err ? -err : ENAMETOOLONG));
+		*job->workdir = 0;
+		return err ? err : -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+/* However the compile ended, its directory goes. */
+static void remove_workdir(struct ew_helper_job *job)
+{
+	if (*job->workdir)
+		remove_dir(job->workdir);
+	*job->workdir = 0;
+}
+
+static int send_request(int s, const struct ew_helper_req *rq, const char *workdir)
 {
 	size_t hl = strlen(rq->event_h);
 	char *hdr = malloc(sizeof("event.h") + hl);
@@ -69,6 +171,7 @@ static int send_request(int s, const struct ew_helper_req *rq)
 		return -ENOMEM;
 	memcpy(hdr, "event.h", sizeof("event.h"));
 	memcpy(hdr + sizeof("event.h"), rq->event_h, hl);
+	err = err ?: ew_send_str(s, EW_REQ_WORKDIR, workdir);
 	err = err ?: ew_send_str(s, EW_REQ_SOURCE, rq->source);
 	err = err ?: ew_send_str(s, EW_REQ_NAME, rq->name);
 	err = err ?: ew_send_str(s, EW_REQ_ATTACH, rq->attach);
@@ -184,21 +287,26 @@ int ew_helper_start(const struct ew_helper_req *rq, struct ew_helper_job *job)
 			    HELPER_NAME, EXECWATCH_LIBEXECDIR);
 		return -ENOENT;
 	}
+	err = make_workdir(job);
+	if (err)
+		return err;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
 		err = -errno;
 		ew_err("socketpair: %s", strerror(-err));
+		remove_workdir(job);
 		return err;
 	}
-	job->pid = spawn(path, sv[1]);
+	job->pid = spawn(path, sv[1], rq->kernel_headers);
 	err = -errno;
 	close(sv[1]);
 	if (job->pid < 0) {
 		ew_err("cannot start %s: %s", path, strerror(-err));
 		close(sv[0]);
+		remove_workdir(job);
 		return err;
 	}
 	job->sock = sv[0];
-	err = send_request(job->sock, rq);
+	err = send_request(job->sock, rq, job->workdir);
 	if (err) {
 		ew_helper_cancel(job);
 		ew_err("the compile helper stopped before reading its request (%s)",
@@ -217,6 +325,7 @@ static enum ew_job_state finish(struct ew_helper_job *job, int rc)
 	while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	job->pid = 0;
+	remove_workdir(job);
 	if (rc == 1)
 		return EW_JOB_DONE;
 	if (!job->reported)
@@ -247,6 +356,7 @@ void ew_helper_cancel(struct ew_helper_job *job)
 	if (job->sock >= 0)
 		close(job->sock);
 	ew_probe_close(&job->probe);
+	remove_workdir(job);
 	job->pid = 0;
 	job->sock = -1;
 }

@@ -6,6 +6,7 @@
 #ifndef EXECWATCH_HELPER_CLIENT_H
 #define EXECWATCH_HELPER_CLIENT_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -35,6 +36,7 @@ struct ew_helper_req {
 	const char *event_h;
 	const char *const *cflags;
 	int ncflags;
+	const char *kernel_headers;	/* --kernel-headers DIR, checked; NULL: found */
 	bool verbose;
 	bool dry_run;
 };
@@ -54,6 +56,7 @@ struct ew_helper_job {
 	pid_t pid;
 	bool reported;			/* the helper said why it failed */
 	struct ew_probe probe;		/* complete once DONE */
+	char workdir[PATH_MAX];		/* its headers' directory, removed when it ends */
 };
 
 enum ew_job_state { EW_JOB_RUNNING, EW_JOB_DONE, EW_JOB_FAILED };

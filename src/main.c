@@ -21,6 +21,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "confine.h"
 #include "helper_client.h"
 #include "log.h"
 #include "options.h"
@@ -28,6 +29,7 @@
 #include "selftest.h"
 #include "sink.h"
 #include "trace.h"
+#include "trust.h"
 
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
@@ -55,6 +57,26 @@ static int check_privileges(void)
 	ew_err_hint("run it with sudo",
 		    "tracing needs root, or CAP_BPF and CAP_PERFMON (this process has neither)");
 	return -EPERM;
+}
+
+/*
+ * What the environment may choose is checked before anything is read or
+ * started: the helper's working directory and the kernel headers must be
+ * directories only root can change; BCC's own variable is not honoured.
+ */
+static int check_environment(const struct env *env)
+{
+	const char *tmp = getenv("TMPDIR");
+	int err;
+
+	if (getenv("BCC_KERNEL_SOURCE"))
+		ew_warn_hint("use --kernel-headers DIR",
+			     "BCC_KERNEL_SOURCE is ignored: nothing in the environment steers the compile");
+	if (tmp && tmp[0] == '/' && (err = ew_dir_trusted(tmp, "TMPDIR")))
+		return err;
+	if (env->kernel_headers && (err = ew_dir_trusted(env->kernel_headers, "--kernel-headers")))
+		return err;
+	return 0;
 }
 
 static int setup_signals(void)
@@ -131,19 +153,14 @@ static int selftest(const struct env *env, struct ew_probe *probe, int sigfd)
 	return rc;
 }
 
-static int trace(const struct env *env, struct ew_probe *probe, int sigfd)
+static int trace(const struct env *env, struct ew_probe *probe,
+		 struct ew_sink *sink, int sigfd)
 {
 	struct ew_trace_stats st = { 0 };
 	struct ew_buf summary = { 0 };
-	struct ew_sink *sink;
 	int rc;
 
-	if (ew_printer_open(env, libbpf_num_possible_cpus(), &sink)) {
-		ew_probe_close(probe);
-		return 1;
-	}
 	rc = ew_trace(env, probe, sink, sigfd, &st);
-	ew_sink_close(sink);
 	ew_losses_summary(&summary, &st.losses, st.printed);
 	ew_notice("%s", summary.p ? summary.p : "");
 	ew_buf_free(&summary);
@@ -153,13 +170,19 @@ static int trace(const struct env *env, struct ew_probe *probe, int sigfd)
 int main(int argc, char **argv)
 {
 	struct ew_probe_build build;
+	struct ew_sink *sink = NULL;
 	struct ew_probe probe;
 	struct env env;
-	int sigfd, err, status = 1;
+	int sigfd = -1, err, status = 1;
 
+	/* Before any file is opened: one opened now must not become stdout. */
+	if (ew_std_fds())
+		return 1;
 	/* A --selftest canary (for the #! one, the script's path follows). */
 	if (argc >= 2 && ew_is_canary_arg(argv[1]))
 		return 0;
+	if (ew_refuse_raised_privileges())
+		return 1;
 	switch (ew_parse_options(argc, argv, &env, stdout, stderr)) {
 	case EW_PARSE_EXIT:
 		return 0;
@@ -169,9 +192,15 @@ int main(int argc, char **argv)
 		break;
 	}
 	ew_log_init("execwatch", env.verbose);
+	if (check_environment(&env))
+		return 1;
 	if (ew_probe_build(&build, &env, 1, env.attach, NULL, NULL))
 		return 1;
 	if (!env.print_source && check_privileges())
+		goto out;
+	/* --output is checked before the compile: a bad one costs nothing. */
+	if (!env.print_source && !env.selftest &&
+	    ew_printer_open(&env, libbpf_num_possible_cpus(), &sink))
 		goto out;
 	sigfd = setup_signals();
 	if (sigfd < 0)
@@ -184,12 +213,15 @@ int main(int argc, char **argv)
 	} else if (!err) {
 		print_fds(&probe);
 		status = env.selftest ? selftest(&env, &probe, sigfd) :
-			 trace(&env, &probe, sigfd);
+			 trace(&env, &probe, sink, sigfd);
 	} else if (err == -EINTR) {
 		status = 0;	/* Ctrl-C while compiling */
 	}
-	close(sigfd);
 out:
+	if (sigfd >= 0)
+		close(sigfd);
+	if (sink)
+		ew_sink_close(sink);
 	ew_probe_build_free(&build);
 	return status;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "probe_source.h"
 #include "log.h"
+#include "trust.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,23 +14,18 @@
 static const char start_hint[] =
 	"'execwatch --print-source > my.bpf.c' writes the built-in probe to start from";
 
-static int read_file(const char *path, char **out)
+static int read_file(const char *path, bool reload, char **out)
 {
 	struct stat st;
 	ssize_t n;
 	char *text;
-	int err, fd = open(path, O_RDONLY | O_CLOEXEC);
+	int err, fd = ew_probe_open(path, ew_invoker(), reload);
 
-	if (fd < 0) {
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st)) {
 		err = -errno;
-		ew_err_hint(start_hint, "cannot open probe %s: %s", path,
-			    strerror(-err));
-		return err;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		ew_err_hint("pass the path of a BPF C source file",
-			    "probe %s is not a regular file", path);
-		err = -EINVAL;
+		ew_err("cannot read probe %s: %s", path, strerror(-err));
 		goto out;
 	}
 	if (st.st_size == 0 || st.st_size > EW_PROBE_MAX_SIZE) {
@@ -67,7 +63,7 @@ out:
 	return err;
 }
 
-int ew_probe_source_load(const char *path, struct ew_probe_src *src)
+int ew_probe_source_load(const char *path, bool reload, struct ew_probe_src *src)
 {
 	char dir[PATH_MAX];
 	const char *slash;
@@ -85,14 +81,18 @@ int ew_probe_source_load(const char *path, struct ew_probe_src *src)
 		return 0;
 	}
 	snprintf(src->name, sizeof(src->name), "%s", path);
-	err = read_file(path, &src->text);
+	err = read_file(path, reload, &src->text);
 	if (err)
 		return err;
-	/* The probe's own headers, next to it, can be included too. */
+	/*
+	 * The probe's own headers, next to it, can be included with quotes;
+	 * the quote path only, so a header there never stands in for one of
+	 * BCC's or the kernel's (<bcc/helpers.h>, <linux/sched.h>).
+	 */
 	if (!realpath(path, dir))
 		snprintf(dir, sizeof(dir), ".");
 	slash = strrchr(dir, '/');
-	snprintf(src->include, sizeof(src->include), "-I%.*s",
+	snprintf(src->include, sizeof(src->include), "-iquote%.*s",
 		 slash && slash != dir ? (int)(slash - dir) : 1, dir);
 	return 0;
 }
@@ -136,7 +136,7 @@ int ew_probe_build(struct ew_probe_build *b, const struct env *env,
 	int i, err;
 
 	memset(b, 0, sizeof(*b));
-	err = ew_probe_source_load(env->probe, &b->src);
+	err = ew_probe_source_load(env->probe, gen > 1, &b->src);
 	if (err)
 		return err;
 	ew_probe_cflags(env, gen, &b->cf);
@@ -161,6 +161,7 @@ int ew_probe_build(struct ew_probe_build *b, const struct env *env,
 		.event_h = ew_builtin_event_h,
 		.cflags = b->flags,
 		.ncflags = i,
+		.kernel_headers = env->kernel_headers,
 		.verbose = env->verbose,
 		.dry_run = env->print_source,
 	};

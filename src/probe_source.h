@@ -23,12 +23,13 @@ extern const char ew_builtin_event_h[];
 struct ew_probe_src {
 	char *text;
 	char name[PATH_MAX];	/* what diagnostics call the file */
-	char include[PATH_MAX + 3];	/* "-I<the file's directory>", "" if built in */
+	char include[PATH_MAX + 8];	/* "-iquote<the file's directory>", "" if built in */
 	bool builtin;
 };
 
-/* PATH NULL: the built-in probe. Errors are logged; returns 0 or -errno. */
-int ew_probe_source_load(const char *path, struct ew_probe_src *src);
+/* PATH NULL: the built-in probe. RELOAD: a re-read for --watch. Errors are
+ * logged; returns 0 or -errno. */
+int ew_probe_source_load(const char *path, bool reload, struct ew_probe_src *src);
 void ew_probe_source_free(struct ew_probe_src *src);
 
 struct ew_cflags {

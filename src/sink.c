@@ -2,6 +2,7 @@
 #include "sink.h"
 #include "log.h"
 #include "map_dump.h"
+#include "trust.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,20 +35,17 @@ static void header(struct printer *p)
 	ew_table_header(&p->out, &cols);
 }
 
-/* O_APPEND and whole-buffer writes: lines from two writers never interleave. */
-static int open_file(struct printer *p)
+/*
+ * O_APPEND and whole-buffer writes: lines from two writers never interleave.
+ * The file is checked as trust.h says, at start and at each reopen.
+ */
+static int open_file(struct printer *p, bool reopen)
 {
 	struct stat st;
-	int fd = open(p->env->output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-		      0640);
+	int fd = ew_output_open(p->env->output, reopen);
 
-	if (fd < 0) {
-		int err = -errno;
-
-		ew_err_hint("check the directory exists and is writable",
-			    "cannot open %s: %s", p->env->output, strerror(-err));
-		return err;
-	}
+	if (fd < 0)
+		return fd;
 	if (p->fd > STDOUT_FILENO)
 		close(p->fd);
 	p->fd = fd;
@@ -157,10 +155,15 @@ static int printer_reopen(struct ew_sink *s)
 
 	if (!p->env->output)
 		return 0;
-	err = open_file(p);
-	if (!err)
+	/* A file that may not be used now (a link planted where the rotated
+	 * one was) is refused; the lines go on to the file already open. */
+	err = open_file(p, true);
+	if (err)
+		ew_warn("--output %s: not reopened; still writing to the file open before",
+			p->env->output);
+	else
 		ew_info("reopened %s", p->env->output);
-	return err;
+	return 0;
 }
 
 static void printer_close(struct ew_sink *s)
@@ -198,7 +201,7 @@ int ew_printer_open(const struct env *env, int ncpus, struct ew_sink **out)
 	p->ncpus = ncpus;
 	p->fd = STDOUT_FILENO;
 	p->container_column = env->show_container;
-	if (env->output && (err = open_file(p))) {
+	if (env->output && (err = open_file(p, false))) {
 		printer_close(&p->sink);
 		return err;
 	}

@@ -9,6 +9,7 @@
  * a saved probe is compiled and swapped in as the next generation.
  */
 #include "trace.h"
+#include "confine.h"
 #include "events.h"
 #include "filters.h"
 #include "generation.h"
@@ -353,7 +354,9 @@ int ew_trace(const struct env *env, struct ew_probe *probe,
 	t.next_tick = t.start_ns + NSEC;
 	if (env->duration)
 		t.deadline = t.start_ns + (uint64_t)(env->duration * NSEC);
-	if (sink->ops->armed(sink, ew_gen_probe(t.cur)->mechanism))
+	/* Confined before "Tracing" is said: from then on, the loop only. */
+	if (ew_confine(env) ||
+	    sink->ops->armed(sink, ew_gen_probe(t.cur)->mechanism))
 		t.failed = t.stop = true;
 	flush(&t);
 	loop(&t);

@@ -5,6 +5,7 @@
 #include <bcc/bcc_common.h>
 #include <bcc/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/bpf.h>
 #include <stdio.h>
 #include <string.h>
@@ -85,9 +86,9 @@ const char *const *ew_required_programs(enum ew_mech mech)
 /* The kprobe PMU (fd-based, cleaned up with the fd) or legacy kprobe_events. */
 static bool kernel_has_kprobes(void)
 {
-	return access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0 ||
-	       access("/sys/kernel/tracing/kprobe_events", F_OK) == 0 ||
-	       access("/sys/kernel/debug/tracing/kprobe_events", F_OK) == 0;
+	return faccessat(AT_FDCWD, "/sys/bus/event_source/devices/kprobe/type", F_OK, AT_EACCESS) == 0 ||
+	       faccessat(AT_FDCWD, "/sys/kernel/tracing/kprobe_events", F_OK, AT_EACCESS) == 0 ||
+	       faccessat(AT_FDCWD, "/sys/kernel/debug/tracing/kprobe_events", F_OK, AT_EACCESS) == 0;
 }
 
 /* execve's and execveat's functions, and the 32-bit entry's where there is one. */

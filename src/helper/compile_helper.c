@@ -18,6 +18,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -42,6 +43,7 @@ struct request {
 	int nheaders;
 	char *cflags[MAX_CFLAGS];
 	int ncflags;
+	char *workdir;		/* made, and removed, by execwatch */
 	bool verbose;
 	bool dry_run;
 };
@@ -112,6 +114,9 @@ static int read_request(struct request *rq)
 		switch (f.type) {
 		case EW_REQ_SOURCE:
 			rq->source = f.data;
+			break;
+		case EW_REQ_WORKDIR:
+			rq->workdir = f.data;
 			break;
 		case EW_REQ_NAME:
 			rq->name = f.data;
@@ -187,7 +192,7 @@ static int ensure_tracefs(void)
 	int i, err = ENOENT;
 
 	for (i = 0; i < 2; i++) {
-		if (access(dirs[i], R_OK | X_OK) == 0)
+		if (faccessat(AT_FDCWD, dirs[i], R_OK | X_OK, AT_EACCESS) == 0)
 			return 0;
 		if (errno == EACCES)
 			err = EACCES;
@@ -267,15 +272,14 @@ static int add_btf_offsets(struct request *rq)
 	return 0;
 }
 
-/* Headers the probe includes ("event.h") live in a private directory. */
-static int write_headers(const struct request *rq, char *dir, size_t len)
+/* Headers the probe includes ("event.h") live in a private directory,
+ * which execwatch made for this compile and removes after it. */
+static int write_headers(const struct request *rq, const char *dir)
 {
-	const char *tmp = getenv("TMPDIR");
 	int i;
 
-	snprintf(dir, len, "%s/execwatch-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir))
-		return -errno;
+	if (!dir || dir[0] != '/')
+		return -EINVAL;
 	for (i = 0; i < rq->nheaders; i++) {
 		char path[PATH_MAX];
 		FILE *f;
@@ -284,7 +288,7 @@ static int write_headers(const struct request *rq, char *dir, size_t len)
 		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 				     rq->header_name[i]) >= sizeof(path))
 			return -EINVAL;
-		f = fopen(path, "w");
+		f = fopen(path, "wx");
 		if (!f)
 			return -errno;
 		fputs(rq->header_text[i], f);
@@ -303,7 +307,6 @@ static void remove_headers(const struct request *rq, const char *dir)
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 				     rq->header_name[i]) < sizeof(path))
 			unlink(path);
-	rmdir(dir);
 }
 
 /* Replace every occurrence of FROM in S with TO; returns a new string. */
@@ -405,31 +408,40 @@ static int send_fds(void *mod, const struct ew_loaded *ld)
 
 static int compile_and_attach(struct request *rq, struct ew_attach_plan *plan)
 {
-	char dir[PATH_MAX], err[512], *diag, *marked;
+	const char *dir = rq->workdir;
+	char err[512], *diag, *marked, *quote_dir = NULL;
+	const char *cflags[MAX_CFLAGS + 1];
 	struct ew_loaded ld;
 	struct capture cap;
 	double t0, t1, t2;
 	void *mod;
 	int ret;
 
-	/* BCC puts the current directory first on the include path: ours, so
+	/*
+	 * BCC puts the current directory first on the include path: ours, so
 	 * the probe's "event.h" is found there, and no event.h lying where
-	 * execwatch was started gets in the way. */
-	if (write_headers(rq, dir, sizeof(dir)) || chdir(dir)) {
+	 * execwatch was started gets in the way. It also goes first on the
+	 * quote path, ahead of the probe's own directory: a header of the
+	 * same name next to the probe never stands in for execwatch's.
+	 */
+	if (write_headers(rq, dir) || chdir(dir) ||
+	    asprintf(&quote_dir, "-iquote%s", dir) < 0) {
 		remove_headers(rq, dir);
-		return 1 + fail("cannot write the probe's headers to a temporary directory",
-				"check that TMPDIR (or /tmp) is writable");
+		return 1 + fail("cannot write the probe's headers to its directory", NULL);
 	}
 	if (capture_start(&cap)) {
 		remove_headers(rq, dir);
+		free(quote_dir);
 		return 1 + fail("cannot capture compiler output", NULL);
 	}
+	cflags[0] = quote_dir;
+	memcpy(cflags + 1, rq->cflags, rq->ncflags * sizeof(cflags[0]));
 	marked = ew_mark_lines(rq->source, rq->name);
 	t0 = now_ms();
-	mod = marked ? bpf_module_create_c_from_string(marked, 0,
-						       (const char **)rq->cflags,
-						       rq->ncflags, true, NULL) : NULL;
+	mod = marked ? bpf_module_create_c_from_string(marked, 0, cflags,
+						       rq->ncflags + 1, true, NULL) : NULL;
 	free(marked);
+	free(quote_dir);
 	t1 = now_ms();
 	ret = mod ? ew_load_and_attach(mod, plan, &ld, err, sizeof(err), say_info) : -1;
 	t2 = now_ms();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "kheaders.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@ static bool has_headers(const char *dir)
 	char p[PATH_MAX + 32];
 
 	snprintf(p, sizeof(p), "%s/include/linux/kconfig.h", dir);
-	return access(p, R_OK) == 0;
+	return faccessat(AT_FDCWD, p, R_OK, AT_EACCESS) == 0;
 }
 
 /* include/generated/utsrelease.h: #define UTS_RELEASE "6.1.0-56-amd64" */
@@ -57,7 +58,7 @@ void ew_find_kheaders(const char *modules_dir, const char *kheaders_tar,
 		snprintf(source, sizeof(source), "%s/%s/source", modules_dir,
 			 running_release);
 		snprintf(out->path, sizeof(out->path), "%s",
-			 has_headers(source) && access(build, F_OK) == 0 ?
+			 has_headers(source) && faccessat(AT_FDCWD, build, F_OK, AT_EACCESS) == 0 ?
 			 source : build);
 	}
 	if (has_headers(out->path)) {
@@ -66,7 +67,7 @@ void ew_find_kheaders(const char *modules_dir, const char *kheaders_tar,
 		out->matches = !strcmp(out->release, running_release);
 		return;
 	}
-	if (kheaders_tar && access(kheaders_tar, R_OK) == 0) {
+	if (kheaders_tar && faccessat(AT_FDCWD, kheaders_tar, R_OK, AT_EACCESS) == 0) {
 		snprintf(out->path, sizeof(out->path), "%s", kheaders_tar);
 		snprintf(out->release, sizeof(out->release), "%s",
 			 running_release);

@@ -45,19 +45,24 @@ def main():
 class Tracer:
     """A running execwatch; stdout and stderr are collected as lines."""
 
-    def __init__(self, *args, wait_tracing=True):
+    def __init__(self, *args, wait_tracing=True, env=None, prefix=(), stdout=None):
+        """ENV: the environment (default ours); PREFIX: a command that
+        starts execwatch (unshare, setpriv...); STDOUT: where events go
+        instead of being collected (subprocess.DEVNULL for a soak)."""
         attach = os.environ.get("EW_TEST_ATTACH")
         if attach and "--attach" not in args:
             args = ("--attach", attach, *args)
         self.args = [EXECWATCH, *args]
-        self.p = subprocess.Popen(self.args, stdout=subprocess.PIPE,
+        self.p = subprocess.Popen([*prefix, *self.args],
+                                  stdout=subprocess.PIPE if stdout is None else stdout,
                                   stderr=subprocess.PIPE,
-                                  stdin=subprocess.DEVNULL)
+                                  stdin=subprocess.DEVNULL, env=env)
         self.out, self.err = [], []
         self.parsed = []
         self.cv = threading.Condition()
+        streams = ((self.p.stdout, self.out), (self.p.stderr, self.err))
         self.readers = [threading.Thread(target=self._read, args=(s, l), daemon=True)
-                        for s, l in ((self.p.stdout, self.out), (self.p.stderr, self.err))]
+                        for s, l in streams if s is not None]
         for r in self.readers:
             r.start()
         if wait_tracing:
@@ -95,7 +100,8 @@ class Tracer:
             rc = self.p.wait()
         for r in self.readers:
             r.join(WAIT)
-        self.p.stdout.close()
+        if self.p.stdout:
+            self.p.stdout.close()
         self.p.stderr.close()
         if self.json_output():
             strictjson.check_lines(self.out)    # every line, for a strict parser

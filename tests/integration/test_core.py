@@ -4,6 +4,7 @@ import os
 import re
 import signal
 import subprocess
+import tempfile
 import unittest
 
 import ewtest
@@ -212,9 +213,12 @@ class Lifecycle(unittest.TestCase):
         self.assertEqual(ewtest.our_progs(), [])
 
     def test_missing_headers_names_the_package(self):
-        env = dict(os.environ, BCC_KERNEL_SOURCE="/nonexistent-headers")
-        r = subprocess.run([ewtest.EXECWATCH], env=env, stderr=subprocess.PIPE,
-                           timeout=ewtest.WAIT)
+        empty = tempfile.mkdtemp()
+        try:
+            r = subprocess.run([ewtest.EXECWATCH, "--kernel-headers", empty],
+                               stderr=subprocess.PIPE, timeout=ewtest.WAIT)
+        finally:
+            os.rmdir(empty)
         if os.path.exists("/sys/kernel/kheaders.tar.xz"):
             self.skipTest("this kernel carries its own headers")
         self.assertEqual(r.returncode, 1)
@@ -245,7 +249,8 @@ class Lifecycle(unittest.TestCase):
                            stderr=subprocess.PIPE)
         self.assertEqual(r.returncode, 1)
         self.assertEqual(r.stderr.count(b"\n"), 1)
-        self.assertIn(b"cannot open probe /nonexistent.c", r.stderr)
+        self.assertIn(b"--probe /nonexistent.c: cannot open it: No such file or directory; "
+                      b"hint: 'execwatch --print-source > my.bpf.c'", r.stderr)
 
     def test_unknown_option_is_usage_error(self):
         r = subprocess.run([ewtest.EXECWATCH, "--bogus"], stderr=subprocess.PIPE)

@@ -87,7 +87,7 @@ class Reliability(unittest.TestCase):
 
     def test_soak_no_loss_no_growth(self):
         secs = float(os.environ.get("SOAK_SECONDS", "20"))
-        t = Tracer("-o", "json", "--output", "/dev/null")
+        t = Tracer("-o", "json", stdout=subprocess.DEVNULL)
         tag = "soak-%d" % os.getpid()
         warm = end = None
         rounds = execs = 0

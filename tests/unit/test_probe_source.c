@@ -156,7 +156,7 @@ static void expect_load_error(const char *path, int errno_want,
 	char want[1024], *got;
 
 	ew_test_log_start(&log);
-	assert_int_equal(ew_probe_source_load(path, &src), -errno_want);
+	assert_int_equal(ew_probe_source_load(path, false, &src), -errno_want);
 	got = ew_test_log_end(&log);
 	assert_null(src.text);
 	snprintf(want, sizeof(want), "execwatch: %s; hint: %s\n", err_want,
@@ -172,7 +172,7 @@ static void test_load_missing(void **state)
 
 	tmp_path(path, sizeof(path), "absent.bpf.c");
 	snprintf(want, sizeof(want),
-		 "cannot open probe %s: No such file or directory", path);
+		 "--probe %s: cannot open it: No such file or directory", path);
 	expect_load_error(path, ENOENT, want, HINT_START);
 }
 
@@ -190,7 +190,7 @@ static void test_load_directory(void **state)
 {
 	char want[256];
 
-	snprintf(want, sizeof(want), "probe %s is not a regular file", tmpdir);
+	snprintf(want, sizeof(want), "--probe %s: refused: not a regular file", tmpdir);
 	expect_load_error(tmpdir, EINVAL, want, "pass the path of a BPF C source file");
 }
 
@@ -228,7 +228,7 @@ static void test_load_file(void **state)
 
 	tmp_path(path, sizeof(path), "my.bpf.c");
 	write_file(path, text, sizeof(text) - 1);
-	assert_int_equal(ew_probe_source_load(path, &src), 0);
+	assert_int_equal(ew_probe_source_load(path, false, &src), 0);
 	assert_string_equal(src.text, text);
 	assert_string_equal(src.name, path);
 	assert_false(src.builtin);
@@ -240,7 +240,7 @@ static void test_load_builtin(void **state)
 {
 	struct ew_probe_src src;
 
-	assert_int_equal(ew_probe_source_load(NULL, &src), 0);
+	assert_int_equal(ew_probe_source_load(NULL, false, &src), 0);
 	assert_true(src.builtin);
 	assert_string_equal(src.name, "execwatch.bpf.c (built-in)");
 	assert_string_equal(src.text, ew_builtin_probe);
@@ -256,7 +256,7 @@ static void test_builtin_matches_file(void **state)
 	struct ew_probe_src src;
 
 	assert_int_equal(ew_probe_source_load(FIXTURES_DIR "/../../probes/execwatch.bpf.c",
-					      &src), 0);
+					      false, &src), 0);
 	assert_string_equal(src.text, ew_builtin_probe);
 	ew_probe_source_free(&src);
 }

@@ -99,6 +99,7 @@ static void test_table_to_a_file(void **state)
 	/* A container brings in the CONTAINER column, with a new header. */
 	memcpy(x->container.id, cid, sizeof(cid));
 	x->container.runtime = "docker";
+	x->container.kind = EW_CT_SYSTEM;
 	assert_false(s->ops->exec(s, x, &when_one));
 	assert_int_equal(s->ops->flush(s, &l), 2);
 	text = slurp(path);
