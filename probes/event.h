@@ -47,6 +47,7 @@
 #define EW_F_NO_RETURN		(1U << 14)	/* failed after the point of no return */
 #define EW_F_ENTERED		(1U << 15)	/* enter_ns is the system call's entry */
 #define EW_F_CGROUP_NAMES	(1U << 16)	/* cgroup names and levels were read */
+#define EW_F_CGROUP_ROOT_OPEN	(1U << 17)	/* the root cgroup itself is user-writable */
 
 /* event.entry: the door the exec came through */
 #define EW_ENTRY_UNKNOWN	0	/* no entry seen (see docs/json.md) */

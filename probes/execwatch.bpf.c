@@ -90,7 +90,6 @@
  * btf: EW_OFF_KN_MODE = kernfs_node.mode
  * btf: EW_OFF_KN_IATTR = kernfs_node.iattr
  * btf: EW_OFF_IATTR_UID = kernfs_iattrs.ia_uid
- * btf: EW_OFF_IATTR_GID = kernfs_iattrs.ia_gid
  * btf: EW_CGRP_SUBSYS_PIDS = cgroup_subsys_id::pids_cgrp_id
  */
 #include <uapi/linux/ptrace.h>
@@ -407,17 +406,21 @@ static __always_inline u32 nonzero(u32 v)
  * someone else's (delegated to a user, or made by one), or root's but
  * open to its group or to everyone. *OWNER is its owner then, or -1 for
  * one of root's that is open to others. (A directory never chowned has
- * no iattr: the reads of a NULL one fail and leave 0, root.)
+ * no iattr: the read of a NULL one fails and leaves 0, root.)
  */
 static __always_inline u32 kn_user_writable(const void *kn, u32 *owner)
 {
-	const void *iattr = read_ptr(kn, EW_OFF_KN_IATTR);
-	u32 uid = read_u32(iattr, EW_OFF_IATTR_UID);
-	u32 gid = read_u32(iattr, EW_OFF_IATTR_GID);
+	u32 uid = read_u32(read_ptr(kn, EW_OFF_KN_IATTR), EW_OFF_IATTR_UID);
 	u32 mode = read_u16(kn, EW_OFF_KN_MODE);
 
 	*owner = uid | (nonzero(uid) - 1);
-	return nonzero(uid) | ((mode >> 1) & 1) | ((mode >> 4) & nonzero(gid) & 1);
+	return nonzero(uid) | ((mode >> 1) & 1) | ((mode >> 4) & 1);
+}
+
+static __always_inline const void *cgroup_kn_at(const void *cgrp, u32 level)
+{
+	return read_ptr(read_ptr(cgrp, EW_OFF_CGROUP_ANCESTORS + 8 * level),
+			EW_OFF_CGROUP_KN);
 }
 
 /*
@@ -432,9 +435,12 @@ static __always_inline void put_cgroup_names(struct ew_scratch *sc,
 {
 	volatile __u16 *len = &sc->e.cgroup_len;	/* bytes of names so far */
 	const void *cgrp = task_cgroup(task);
-	u32 level = read_u32(cgrp, EW_OFF_CGROUP_LEVEL), i;
-	u32 first = 0, first_owner = 0;
+	u32 level = read_u32(cgrp, EW_OFF_CGROUP_LEVEL), i, first = 0, owner;
+	/* The root itself open to users: every name below is theirs. */
+	u32 done = kn_user_writable(cgroup_kn_at(cgrp, 0), &owner);
+	u32 first_owner = done * owner;
 
+	sc->e.flags |= done * EW_F_CGROUP_ROOT_OPEN;
 	/*
 	 * Always sixteen rounds and no branch in them, so the verifier walks
 	 * one path, not one per depth: past the task's own level, "here" is 0,
@@ -445,18 +451,20 @@ static __always_inline void put_cgroup_names(struct ew_scratch *sc,
 	 */
 	for (i = 1; i <= EW_CGROUP_LEVELS; i++) {
 		u32 here = 1 ^ ((level - i) >> 31);	/* i <= level */
-		const void *anc = read_ptr(cgrp, EW_OFF_CGROUP_ANCESTORS + 8 * (i * here));
-		const void *kn = read_ptr(anc, EW_OFF_CGROUP_KN);
-		u32 at = *len, owner, take;
+		const void *kn = cgroup_kn_at(cgrp, i * here);
+		u32 at = *len, take;
 		long m = bpf_probe_read_kernel_str(sc->data + (at & FILENAME_AT_MASK),
 						   here * EW_CGROUP_NAME_MAX,
 						   read_ptr(kn, EW_OFF_KN_NAME));
 
-		*len = at + (m & ~(m >> 63));	/* a failed read adds nothing */
+		/* A name that could not be read stays, empty (the read left a
+		 * NUL): the levels after it keep their places. */
+		*len = at + (m & ~(m >> 63)) + (here & (u32)(m >> 63) & 1);
 		/* The first writable level, kept: take is 1 only there. */
-		take = here & kn_user_writable(kn, &owner) & (1 ^ nonzero(first));
+		take = here & kn_user_writable(kn, &owner) & (1 ^ done);
 		first += take * i;
 		first_owner += take * owner;
+		done |= take;
 	}
 	sc->e.cgroup_level = level;
 	sc->e.cgroup_user_level = first;

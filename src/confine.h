@@ -15,10 +15,6 @@
  * closed), so no file execwatch opens later becomes one of them. */
 int ew_std_fds(void);
 
-/* Refuses a start that raised privileges: AT_SECURE (setuid, setgid, file
- * capabilities), or real and effective ids that differ. Logged. */
-int ew_refuse_raised_privileges(void);
-
 /*
  * After arming: every capability but the one map reads need (CAP_BPF)
  * dropped, no_new_privs set, and a seccomp filter that allows only the

@@ -151,7 +151,7 @@ enum ew_container_kind ew_container_parse(const struct ew_cgroup_path *p,
 		if (name + nl == end || !nl)	/* cut by the probe, or not a name */
 			break;
 		level++;
-		users = p->user_level && level > p->user_level;
+		users = p->root_open || (p->user_level && level > p->user_level);
 		if (!top)
 			top = name;
 		if (is_monitor(name))
@@ -168,7 +168,7 @@ enum ew_container_kind ew_container_parse(const struct ew_cgroup_path *p,
 	/* Levels below the ones read may hold a container, unless what was
 	 * read is already inside a user's subtree: the rest is theirs. */
 	if (level < want || p->level > EW_CGROUP_LEVELS)
-		if (!p->user_level || p->user_level > level)
+		if (!p->root_open && (!p->user_level || p->user_level > level))
 			return out->kind = EW_CT_UNKNOWN;
 	return out->kind = EW_CT_HOST;
 }
@@ -231,7 +231,8 @@ static uint64_t mix(uint64_t h, const void *s, size_t len)
 
 static uint64_t hash(uint64_t cgroup_id, const struct ew_cgroup_path *p)
 {
-	uint32_t w[4] = { p->level, p->user_level, p->user_uid, p->known };
+	uint32_t w[4] = { p->level, p->user_level, p->user_uid,
+			  (uint32_t)p->known | (uint32_t)p->root_open << 1 };
 	uint64_t h = 0xcbf29ce484222325ULL ^ cgroup_id;
 
 	h = mix(mix(h, w, sizeof(w)), p->names, p->len);
@@ -242,7 +243,8 @@ static bool same(const struct ew_cgroup_path *a, const struct ew_cgroup_path *b)
 {
 	return a->len == b->len && a->level == b->level &&
 	       a->user_level == b->user_level && a->user_uid == b->user_uid &&
-	       a->known == b->known && !memcmp(a->names, b->names, a->len);
+	       a->known == b->known && a->root_open == b->root_open &&
+	       !memcmp(a->names, b->names, a->len);
 }
 
 /* A direct-mapped cache: a collision costs one parse, never a wrong answer. */

@@ -23,6 +23,8 @@ struct ew_cgroup_path {
 	uint32_t user_level;	/* the first level a user other than root can
 				 * make cgroups in; 0: none */
 	uint32_t user_uid;	/* its owner; EW_UID_UNKNOWN: root's, open to others */
+	bool root_open;		/* the root cgroup itself is user-writable: every
+				 * name is a user's (user_uid its owner) */
 	bool known;		/* the probe read them */
 };
 

@@ -149,6 +149,7 @@ int ew_decode(const void *data, size_t size,
 	x->cgroup.user_level = e.cgroup_user_level;
 	x->cgroup.user_uid = e.cgroup_user_uid;
 	x->cgroup.known = e.flags & EW_F_CGROUP_NAMES;
+	x->cgroup.root_open = e.flags & EW_F_CGROUP_ROOT_OPEN;
 	w += e.cgroup_len + 1;
 	memcpy(w, fname, fl);
 	w[fl] = 0;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <ftw.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -23,19 +24,17 @@
 #endif
 #define HELPER_NAME "execwatch-compile"
 
-/* A directory of plain files (the helper's headers), and the directory. */
+static int remove_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	return remove(p) && errno != ENOENT ? -1 : 0;
+}
+
+/* The helper's working directory and all in it (its headers, kernel
+ * headers BCC unpacked): made by root, 0700, so nothing in it is anyone
+ * else's; links are removed, never followed. */
 static void remove_dir(const char *path)
 {
-	DIR *d = opendir(path);
-	struct dirent *de;
-
-	if (d) {
-		while ((de = readdir(d)))
-			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-				unlinkat(dirfd(d), de->d_name, 0);
-		closedir(d);
-	}
-	rmdir(path);
+	nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 /* Next to the binary in a build tree, else where it was installed. */
@@ -66,12 +65,13 @@ static int find_helper(char *out, size_t len)
  * a fixed PATH and the kernel headers given with --kernel-headers, which
  * BCC reads as BCC_KERNEL_SOURCE.
  */
-static pid_t spawn(const char *path, int child_sock, const char *kernel_headers)
+static pid_t spawn(const char *path, int child_sock, const char *kernel_headers,
+		   const char *workdir)
 {
-	char headers[PATH_MAX + 32];
+	char headers[PATH_MAX + 32], tmp[PATH_MAX + 16];
 	char *envp[] = {
 		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-		"LC_ALL=C.UTF-8", NULL, NULL,
+		"LC_ALL=C.UTF-8", tmp, NULL, NULL,
 	};
 	pid_t pid = fork();
 	sigset_t none;
@@ -87,9 +87,13 @@ static pid_t spawn(const char *path, int child_sock, const char *kernel_headers)
 		_exit(127);
 	/* BCC writes some messages to stdout, which carries events. */
 	dup2(STDERR_FILENO, STDOUT_FILENO);
+	/* BCC unpacks the kernel's own headers (kheaders.tar.xz) under
+	 * TMPDIR, and would use a /tmp/kheaders-<release> anyone made first:
+	 * here they land in the compile's private directory. */
+	snprintf(tmp, sizeof(tmp), "TMPDIR=%s", workdir);
 	if (kernel_headers) {
 		snprintf(headers, sizeof(headers), "BCC_KERNEL_SOURCE=%s", kernel_headers);
-		envp[2] = headers;
+		envp[3] = headers;
 	}
 	execve(path, (char *[]){ HELPER_NAME, NULL }, envp);
 	_exit(127);
@@ -296,7 +300,7 @@ int ew_helper_start(const struct ew_helper_req *rq, struct ew_helper_job *job)
 		remove_workdir(job);
 		return err;
 	}
-	job->pid = spawn(path, sv[1], rq->kernel_headers);
+	job->pid = spawn(path, sv[1], rq->kernel_headers, job->workdir);
 	err = -errno;
 	close(sv[1]);
 	if (job->pid < 0) {

@@ -25,6 +25,7 @@
 #include "helper_client.h"
 #include "log.h"
 #include "options.h"
+#include "privileges.h"
 #include "probe_source.h"
 #include "selftest.h"
 #include "sink.h"

@@ -171,6 +171,9 @@ static int parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+/* --kernel-headers, made absolute; env points here. */
+static char kernel_headers[PATH_MAX];
+
 /* [USER:]PREFIX, USER a uid or a user name. */
 static int parse_container(const char *spec, struct env *env)
 {
@@ -367,9 +370,10 @@ enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
 			break;
 		case OPT_PROBE: env->probe = optarg; break;
 		case OPT_KERNEL_HEADERS:
-			if (!*optarg)
-				return bad(err, "--kernel-headers", optarg, "a directory");
-			env->kernel_headers = optarg;
+			/* Absolute: the helper resolves it from another directory. */
+			if (!*optarg || !realpath(optarg, kernel_headers))
+				return bad(err, "--kernel-headers", optarg, "an existing directory");
+			env->kernel_headers = kernel_headers;
 			break;
 		case OPT_WATCH: env->watch = true; break;
 		case OPT_OUTPUT:

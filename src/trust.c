@@ -4,14 +4,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/fsuid.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 /* SUDO_UID or SUDO_GID, when root was started by sudo; -1 otherwise. */
@@ -37,11 +41,19 @@ uid_t ew_invoker(void)
 	return v >= 0 ? (uid_t)v : getuid();
 }
 
-static gid_t invoker_gid(void)
+/* The invoker's group: SUDO_GID, else the one their passwd entry names. */
+static gid_t invoker_gid(uid_t uid)
 {
-	long v = sudo_id("SUDO_GID");
+	struct passwd *pw;
+	long v;
 
-	return v >= 0 ? (gid_t)v : getgid();
+	if (uid == getuid())
+		return getgid();
+	v = sudo_id("SUDO_GID");
+	if (v >= 0)
+		return (gid_t)v;
+	pw = getpwuid(uid);
+	return pw ? pw->pw_gid : (gid_t)-1;
 }
 
 /* What is being checked, for whom: messages name the option and its path. */
@@ -75,19 +87,93 @@ static bool trusted_owner(uid_t uid, const struct check *c)
 	return uid == 0 || uid == geteuid() || (c->also != (uid_t)-1 && uid == c->also);
 }
 
-/* Group-writable is others-writable, unless the group is root's. */
-static bool others_may_write(const struct stat *st)
+/*
+ * Group 0 counts as root only if root is all it holds: no other user has
+ * it as a supplementary or primary group. Decided once, before the loop
+ * (which may not read /etc/group).
+ */
+static bool group_root_is_root_alone(void)
 {
-	return (st->st_mode & S_IWOTH) ||
-	       ((st->st_mode & S_IWGRP) && st->st_gid != 0);
+	static int known = -1;
+	struct passwd *pw;
+	struct group *gr;
+	char **m;
+
+	if (known >= 0)
+		return known;
+	known = 1;
+	gr = getgrgid(0);
+	for (m = gr ? gr->gr_mem : NULL; m && *m; m++)
+		if (strcmp(*m, "root"))
+			known = 0;
+	setpwent();
+	while (known && (pw = getpwent()))
+		if (pw->pw_gid == 0 && pw->pw_uid != 0)
+			known = 0;
+	endpwent();
+	return known;
+}
+
+/* POSIX ACL entries (linux/posix_acl_xattr.h). */
+#define ACL_TAG_USER	0x02
+#define ACL_TAG_GROUP	0x08
+#define ACL_TAG_MASK	0x10
+#define ACL_PERM_WRITE	0x02
+
+/* An access ACL that lets a named user or group write: the mode's group
+ * bits only show its mask. */
+static bool acl_lets_others_write(const char *path, const struct check *c)
+{
+	unsigned char buf[4 + 8 * 64];
+	ssize_t n = lgetxattr(path, "system.posix_acl_access", buf, sizeof(buf));
+	bool named = false, mask = true;
+	ssize_t i;
+
+	if (n < 0)
+		return errno == ERANGE;	/* too many entries to be harmless */
+	for (i = 4; i + 8 <= n; i += 8) {
+		unsigned tag = buf[i] | buf[i + 1] << 8;
+		unsigned perm = buf[i + 2] | buf[i + 3] << 8;
+		uint32_t id = buf[i + 4] | buf[i + 5] << 8 | buf[i + 6] << 16 |
+			      (uint32_t)buf[i + 7] << 24;
+
+		if (tag == ACL_TAG_MASK)
+			mask = perm & ACL_PERM_WRITE;
+		else if ((perm & ACL_PERM_WRITE) &&
+			 ((tag == ACL_TAG_USER && !trusted_owner(id, c)) ||
+			  (tag == ACL_TAG_GROUP && id != 0)))
+			named = true;
+	}
+	return named && mask;
+}
+
+/* Who, besides root and C's trusted users, may write PATH (a file, or add
+ * and rename entries in a directory): NULL for nobody. */
+static const char *others_may_write(const char *path, const struct stat *st,
+				    const struct check *c)
+{
+	bool root_alone = group_root_is_root_alone();	/* first call: before the loop */
+
+	if (st->st_mode & S_IWOTH)
+		return "everyone";
+	if (acl_lets_others_write(path, c))
+		return "users its ACL names";
+	if ((st->st_mode & S_IWGRP) && (st->st_gid != 0 || !root_alone))
+		return "its group";
+	return NULL;
 }
 
 static const char dir_hint[] = "use a directory only root (or you) can change";
 
-/* One directory on the way: theirs, and nobody else may add or rename
- * an entry in it (a sticky directory lets nobody rename another's). */
-static int check_dir(const char *dir, const struct check *c)
+/*
+ * One directory on the way: theirs, and nobody else may add or rename an
+ * entry in it. A sticky one (/tmp) is fine on the way, since nobody can
+ * rename another's entry there; as the file's own directory it is not,
+ * since anyone could make the file's neighbours, or its next name.
+ */
+static int check_dir(const char *dir, const struct check *c, bool own)
 {
+	const char *who;
 	struct stat st;
 
 	if (stat(dir, &st)) {
@@ -109,9 +195,9 @@ static int check_dir(const char *dir, const struct check *c)
 		    dir, (unsigned)st.st_uid);
 		return -EPERM;
 	}
-	if (others_may_write(&st) && !(st.st_mode & S_ISVTX)) {
-		say(c, dir_hint, "refused: directory %s is writable by %s", dir,
-		    st.st_mode & S_IWOTH ? "everyone" : "its group");
+	who = others_may_write(dir, &st, c);
+	if (who && (own || !(st.st_mode & S_ISVTX))) {
+		say(c, dir_hint, "refused: directory %s is writable by %s", dir, who);
 		return -EPERM;
 	}
 	return 0;
@@ -127,7 +213,7 @@ static int check_prefixes(const char *dir, const struct check *c, bool resolved)
 
 	if (n >= sizeof(p))
 		return -ENAMETOOLONG;
-	err = check_dir("/", c);
+	err = check_dir("/", c, n == 1);
 	for (i = 2; i <= n && !err; i++) {
 		struct stat st;
 
@@ -141,15 +227,16 @@ static int check_prefixes(const char *dir, const struct check *c, bool resolved)
 			    "refused: %s is a link uid %u made", p, (unsigned)st.st_uid);
 			return -EPERM;
 		}
-		err = check_dir(p, c);
+		err = check_dir(p, c, i == n);
 	}
 	return err;
 }
 
-/* DIR as written (made absolute) and as resolved. */
-static int check_dir_chain(const struct check *c, const char *dir_in)
+/* DIR_IN (absolute, or from the current directory) as written, and as
+ * resolved into REAL. */
+static int check_dir_chain(const struct check *c, const char *dir_in, char *real)
 {
-	char dir[PATH_MAX], real[PATH_MAX], cwd[PATH_MAX];
+	char dir[PATH_MAX], cwd[PATH_MAX];
 	int err;
 
 	if (dir_in[0] != '/') {
@@ -172,25 +259,23 @@ static int check_dir_chain(const struct check *c, const char *dir_in)
 	return check_prefixes(real, c, true);
 }
 
-/* The file's directory. */
-static int check_chain(const struct check *c)
+/* PATH's directory. */
+static void dir_of(const char *path, char *dir)
 {
-	const char *slash = strrchr(c->path, '/');
-	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
 
 	if (slash)
-		snprintf(dir, sizeof(dir), "%.*s",
-			 (int)(slash - c->path + (slash == c->path)), c->path);
+		snprintf(dir, PATH_MAX, "%.*s", (int)(slash - path + (slash == path)), path);
 	else
-		snprintf(dir, sizeof(dir), ".");
-	return check_dir_chain(c, dir);
+		snprintf(dir, PATH_MAX, ".");
 }
 
 int ew_dir_trusted(const char *dir, const char *opt)
 {
 	const struct check c = { opt, dir, (uid_t)-1, false };
+	char real[PATH_MAX];
 
-	return check_dir_chain(&c, dir);
+	return check_dir_chain(&c, dir, real);
 }
 
 static int open_failed(const struct check *c, int err)
@@ -214,6 +299,7 @@ int ew_output_open(const char *path, bool reopen)
 {
 	const struct check c = { "--output", path, (uid_t)-1, reopen };
 	const char *base = strrchr(path, '/');
+	char dir[PATH_MAX], real[PATH_MAX];
 	struct stat st;
 	int fd, err;
 
@@ -222,7 +308,8 @@ int ew_output_open(const char *path, bool reopen)
 		say(&c, "name a file", "is a directory");
 		return -EISDIR;
 	}
-	err = check_chain(&c);
+	dir_of(path, dir);
+	err = check_dir_chain(&c, dir, real);
 	if (err)
 		return err;
 	/* Said plainly before the open, whatever the kernel's protected_*
@@ -257,8 +344,8 @@ int ew_output_open(const char *path, bool reopen)
 		say(&c, "remove it, or name another file",
 		    "refused: it has %lu hard links", (unsigned long)st.st_nlink);
 		err = -EPERM;
-	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		say(&c, "chmod go-w it, or name another file",
+	} else if (others_may_write(path, &st, &c)) {
+		say(&c, "chmod go-w it (and remove any ACL), or name another file",
 		    "refused: mode %04o lets others write it", (unsigned)(st.st_mode & 07777));
 		err = -EPERM;
 	} else if (fcntl(fd, F_SETFL, O_APPEND) < 0) {
@@ -275,35 +362,113 @@ int ew_output_open(const char *path, bool reopen)
 	return fd;
 }
 
-/* Opened with the invoker's file system ids: what they could not read
- * themselves, execwatch does not read for them. */
+/* A file descriptor over a socket: the child that opened it as someone
+ * else hands it back. */
+static int send_fd(int sock, int fd, int err)
+{
+	char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { &err, sizeof(err) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+
+	if (fd >= 0) {
+		mh.msg_control = ctl;
+		mh.msg_controllen = sizeof(ctl);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &mh, 0) == sizeof(err) ? 0 : -1;
+}
+
+static int recv_fd(int sock)
+{
+	char ctl[CMSG_SPACE(sizeof(int))];
+	int err = -EIO, fd = -1;
+	struct iovec iov = { &err, sizeof(err) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *cm;
+
+	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != sizeof(err))
+		return -EIO;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd >= 0 ? fd : err < 0 ? err : -EIO;
+}
+
+/*
+ * Opened as UID, with UID's groups (a child that becomes them, and hands
+ * the descriptor back): what they could not read themselves, execwatch
+ * does not read for them. Never through a final link: the caller resolved
+ * the path and checked where it leads.
+ */
 static int open_as(const char *path, uid_t uid, gid_t gid)
 {
-	int fd, err;
+	const int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW;
+	int sv[2], fd, status;
+	pid_t pid;
 
-	if (uid != geteuid()) {
-		setfsgid(gid);
-		setfsuid(uid);
+	if (uid == geteuid()) {
+		fd = open(path, flags);
+		return fd < 0 ? -errno : fd;
 	}
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	err = fd < 0 ? -errno : 0;
-	if (uid != geteuid()) {
-		setfsuid(geteuid());
-		setfsgid(getegid());
+	if (gid == (gid_t)-1)
+		return -EPERM;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -EAGAIN;
 	}
-	return fd < 0 ? err : fd;
+	if (!pid) {
+		struct passwd *pw = getpwuid(uid);
+		gid_t groups[256];
+		int n = 256;
+
+		close(sv[0]);
+		if (!pw || getgrouplist(pw->pw_name, gid, groups, &n) < 0 ||
+		    setgroups(n, groups))
+			n = setgroups(1, &gid);
+		if (n < 0 || setresgid(gid, gid, gid) || setresuid(uid, uid, uid))
+			_exit(send_fd(sv[1], -1, -EPERM) ? 1 : 0);
+		fd = open(path, flags);
+		_exit(send_fd(sv[1], fd, fd < 0 ? -errno : 0) ? 1 : 0);
+	}
+	close(sv[1]);
+	fd = recv_fd(sv[0]);
+	close(sv[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return fd;
 }
 
 int ew_probe_open(const char *path, uid_t invoker, bool reload)
 {
 	const struct check c = { "--probe", path, invoker, reload };
+	char dir[PATH_MAX], real[PATH_MAX], real_dir[PATH_MAX], resolved[PATH_MAX];
 	struct stat st;
 	int fd, err;
 
-	err = check_chain(&c);
+	/* The path as written, then where it leads: a link to a file in a
+	 * directory others can write would let them swap it or plant its
+	 * headers (the quote path is that directory). */
+	dir_of(path, dir);
+	err = check_dir_chain(&c, dir, real);
 	if (err)
 		return err;
-	fd = open_as(path, invoker, invoker == ew_invoker() ? invoker_gid() : invoker);
+	if (!realpath(path, resolved))
+		return open_failed(&c, -errno);
+	dir_of(resolved, dir);
+	err = check_dir_chain(&c, dir, real_dir);
+	if (err)
+		return err;
+	fd = open_as(resolved, invoker, invoker_gid(invoker));
 	if (fd < 0)
 		return open_failed(&c, fd);
 	err = 0;
@@ -317,7 +482,7 @@ int ew_probe_open(const char *path, uid_t invoker, bool reload)
 		say(&c, "copy it to a file of your own",
 		    "refused: it belongs to uid %u, who could change it", (unsigned)st.st_uid);
 		err = -EPERM;
-	} else if (others_may_write(&st)) {
+	} else if (others_may_write(resolved, &st, &c)) {
 		say(&c, "chmod go-w it", "refused: others may write it");
 		err = -EPERM;
 	}

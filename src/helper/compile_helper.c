@@ -8,6 +8,7 @@
  */
 #include "../helper_proto.h"
 #include "../log.h"
+#include "../privileges.h"
 #include "attach.h"
 #include "btf_offsets.h"
 #include "kheaders.h"
@@ -26,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -476,6 +478,20 @@ static int compile_and_attach(struct request *rq, struct ew_attach_plan *plan)
 	return send_fds(mod, &ld) ? 2 : 0;
 }
 
+/*
+ * Only execwatch may ask: the request comes on a socket whose other end
+ * is this process's parent, running as the same user. Anyone else who ran
+ * this program (it loads and attaches whatever it is sent) gets nothing.
+ */
+static bool asked_by_parent(void)
+{
+	struct ucred peer;
+	socklen_t len = sizeof(peer);
+
+	return !getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &peer, &len) &&
+	       peer.pid == getppid() && peer.uid == geteuid();
+}
+
 int main(void)
 {
 	struct request rq = { 0 };
@@ -484,6 +500,13 @@ int main(void)
 
 	/* BCC prints some messages on stdout; stdout belongs to the events. */
 	dup2(STDERR_FILENO, STDOUT_FILENO);
+	ew_log_init("execwatch-compile", false);
+	if (ew_refuse_raised_privileges())
+		return 2;
+	if (!asked_by_parent()) {
+		ew_err("this program is started by execwatch, which it answers on descriptor 3");
+		return 2;
+	}
 	if (read_request(&rq)) {
 		ew_log_init("execwatch-compile", false);
 		ew_err("bad request; this program is started by execwatch");

@@ -399,7 +399,8 @@ static void check_decoded(const unsigned char *d, size_t n,
 	      lim->max_args);
 	CHECK(x->cgroup.len == e.cgroup_len && !x->cgroup.names[x->cgroup.len] &&
 	      !memcmp(x->cgroup.names, d + sizeof(e), e.cgroup_len), "cgroup names differ");
-	CHECK(x->cgroup.level == e.cgroup_level &&
+	CHECK(x->cgroup.root_open == !!(e.flags & EW_F_CGROUP_ROOT_OPEN) &&
+	      x->cgroup.level == e.cgroup_level &&
 	      x->cgroup.user_level == e.cgroup_user_level &&
 	      x->cgroup.user_uid == e.cgroup_user_uid &&
 	      x->cgroup.known == !!(e.flags & EW_F_CGROUP_NAMES), "cgroup levels differ");
@@ -526,11 +527,11 @@ static void check_container(const char *what, enum ew_container_kind kind,
 	at = level_of(p, c->id);
 	CHECK(at, "%s: id not in the names", what);
 	if (kind == EW_CT_SYSTEM)
-		CHECK(!p->user_level || at <= p->user_level,
+		CHECK(!p->root_open && (!p->user_level || at <= p->user_level),
 		      "%s: a system container named at level %u, below the user's level %u",
 		      what, at, p->user_level);
 	else
-		CHECK(p->user_level && c->owner_uid == p->user_uid,
+		CHECK((p->user_level || p->root_open) && c->owner_uid == p->user_uid,
 		      "%s: a user's container outside a user's subtree", what);
 }
 
@@ -545,7 +546,7 @@ static void check_user_levels_inert(const struct ew_cgroup_path *p,
 	const char *name = p->names, *end = p->names + p->len;
 	uint32_t i;
 
-	if (!p->known || !p->user_level)
+	if (!p->known || !p->user_level || p->root_open)
 		return;
 	for (i = 0; i < p->user_level; i++) {
 		size_t nl = strnlen(name, end - name);
@@ -832,9 +833,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	{
 		/* The same bytes as names, with levels from the option bytes. */
-		struct ew_cgroup_path p = { (const char *)d, n, data[1] >> 3, data[1] & 7,
-					    data[0] & 1 ? EW_UID_UNKNOWN : 1000u + data[0],
-					    !(data[0] & 2) || data[1] };
+		struct ew_cgroup_path p = {
+			.names = (const char *)d, .len = n, .level = data[1] >> 3,
+			.user_level = data[1] & 7,
+			.user_uid = data[0] & 1 ? EW_UID_UNKNOWN : 1000u + data[0],
+			.root_open = (data[0] & 0x30) == 0x30,
+			.known = !(data[0] & 2) || data[1],
+		};
 
 		check_container("parse", ew_container_parse(&p, &c), &c, &p);
 		check_user_levels_inert(&p, &c);

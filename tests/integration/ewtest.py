@@ -5,6 +5,7 @@ A test starts the real execwatch (which loads real BPF), waits for its
 printed and checks them field by field. Waits are event-driven: a test
 waits for a line to appear, never for a fixed time.
 """
+import atexit
 import base64
 import json
 import os
@@ -42,10 +43,23 @@ def main():
     unittest.main(verbosity=2)
 
 
+_RUNNING = set()
+
+
+@atexit.register
+def _stop_leftovers():
+    """A test that failed before stopping its tracer must not leave it
+    attached for the tests that come after (they count loaded programs)."""
+    for p in list(_RUNNING):
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
 class Tracer:
     """A running execwatch; stdout and stderr are collected as lines."""
 
-    def __init__(self, *args, wait_tracing=True, env=None, prefix=(), stdout=None):
+    def __init__(self, *args, wait_tracing=True, env=None, prefix=(), stdout=None, cwd=None):
         """ENV: the environment (default ours); PREFIX: a command that
         starts execwatch (unshare, setpriv...); STDOUT: where events go
         instead of being collected (subprocess.DEVNULL for a soak)."""
@@ -56,7 +70,8 @@ class Tracer:
         self.p = subprocess.Popen([*prefix, *self.args],
                                   stdout=subprocess.PIPE if stdout is None else stdout,
                                   stderr=subprocess.PIPE,
-                                  stdin=subprocess.DEVNULL, env=env)
+                                  stdin=subprocess.DEVNULL, env=env, cwd=cwd)
+        _RUNNING.add(self.p)
         self.out, self.err = [], []
         self.parsed = []
         self.cv = threading.Condition()
@@ -98,6 +113,7 @@ class Tracer:
         except subprocess.TimeoutExpired:
             self.p.kill()
             rc = self.p.wait()
+        _RUNNING.discard(self.p)
         for r in self.readers:
             r.join(WAIT)
         if self.p.stdout:

@@ -2,6 +2,7 @@
 """The core tracer against real execs: exact PIDs, PPIDs, RET and argv."""
 import os
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -173,6 +174,13 @@ class Table(unittest.TestCase):
 
 
 class Lifecycle(unittest.TestCase):
+    def probe_dir(self):
+        """A directory of root's own for a probe file (not /tmp itself,
+        where anyone could plant headers beside it)."""
+        d = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, d)
+        return d
+
     def test_sigpipe_through_head_exits_zero(self):
         sh = ("%s 2>/tmp/ew-head.err | head -n 3 >/dev/null; echo ${PIPESTATUS[0]}"
               % ewtest.EXECWATCH)
@@ -191,7 +199,7 @@ class Lifecycle(unittest.TestCase):
         self.assertEqual(ewtest.our_progs(), [])
 
     def test_broken_probe_names_file_and_line(self):
-        path = "/tmp/ew-broken-probe.c"
+        path = os.path.join(self.probe_dir(), "ew-broken-probe.c")
         with open(path, "w") as f:
             f.write('#include "event.h"\nBPF_PERF_OUTPUT(events);\n\nint oops(void *ctx) {\n\treturn undefined_thing;\n}\n')
         t = Tracer("--probe", path, wait_tracing=False)
@@ -202,7 +210,7 @@ class Lifecycle(unittest.TestCase):
         self.assertEqual(ewtest.our_progs(), [])
 
     def test_probe_missing_a_handler(self):
-        path = "/tmp/ew-partial-probe.c"
+        path = os.path.join(self.probe_dir(), "ew-partial-probe.c")
         with open(path, "w") as f:
             f.write('#include "event.h"\nBPF_PERF_OUTPUT(events);\n'
                     'RAW_TRACEPOINT_PROBE(sched_process_exec) { return 0; }\n'

@@ -147,7 +147,8 @@ class Reliability(unittest.TestCase):
 
     def test_full_disk_is_a_clear_error(self):
         d = tempfile.mkdtemp()
-        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", d], check=True)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", d],
+                       check=True)
         try:
             t = Tracer("-o", "json", "--output", os.path.join(d, "execs.log"))
             storm = subprocess.Popen([EXECSTORM, "-w", "2", "-n", "2000", "-t", "full"],

@@ -77,7 +77,7 @@ static size_t join(char *out, const char *const *names)
  * of which a user can write. */
 static struct ew_cgroup_path path(const char *names, size_t len)
 {
-	struct ew_cgroup_path p = { names, len, 0, 0, 0, true };
+	struct ew_cgroup_path p = { .names = names, .len = len, .known = true };
 	size_t i;
 
 	for (i = 0; i < len; i++)
@@ -332,7 +332,7 @@ static void test_root(void **state)
 /* A probe that read no cgroup at all: not known, never the host. */
 static void test_not_read(void **state)
 {
-	struct ew_cgroup_path p = { "", 0, 0, 0, 0, false };
+	struct ew_cgroup_path p = { .names = "", .known = false };
 	struct ew_container c;
 
 	memset(&c, 0x55, sizeof(c));
@@ -345,7 +345,7 @@ static void test_not_read(void **state)
 static void test_names_missing(void **state)
 {
 	static const char names[] = "system.slice";
-	struct ew_cgroup_path p = { names, sizeof(names), 2, 0, 0, true };
+	struct ew_cgroup_path p = { .names = names, .len = sizeof(names), .level = 2, .known = true };
 	struct ew_container c;
 
 	assert_int_equal(ew_container_parse(&p, &c), EW_CT_UNKNOWN);
@@ -378,6 +378,45 @@ static void test_user_level_boundary(void **state)
 	assert_string_equal(c.id, id_a);
 	assert_string_equal(c.runtime, "docker");
 	assert_int_equal(c.owner_uid, 1234);
+}
+
+/* The root cgroup itself open to users: every name is a user's. */
+static void test_root_open(void **state)
+{
+	char names[NAMES_BUF];
+	struct ew_cgroup_path p;
+	struct ew_container c;
+	size_t len;
+
+	len = join(names, (const char *const[]){ "system.slice", NULL });
+	len += snprintf(names + len, sizeof(names) - len, "docker-%s.scope", id_a) + 1;
+	p = path(names, len);
+	p.root_open = true;
+	p.user_uid = 4321;
+	assert_int_equal(ew_container_parse(&p, &c), EW_CT_USER);
+	assert_int_equal(c.owner_uid, 4321);
+	/* Cut deep, all of it a user's: the host, never unknown. */
+	p = path(names, strlen("system.slice") + 1);
+	p.level = 40;
+	p.root_open = true;
+	assert_int_equal(ew_container_parse(&p, &c), EW_CT_HOST);
+}
+
+/* A name the probe could not read is empty: what it would have said is
+ * not known, and the levels after it do not move up. */
+static void test_unread_level(void **state)
+{
+	char names[NAMES_BUF];
+	struct ew_cgroup_path p;
+	struct ew_container c;
+	size_t len;
+
+	len = join(names, (const char *const[]){ "system.slice", NULL });
+	names[len++] = 0;
+	len += snprintf(names + len, sizeof(names) - len, "docker-%s.scope", id_a) + 1;
+	p = path(names, len);
+	assert_int_equal(p.level, 3);
+	assert_int_equal(ew_container_parse(&p, &c), EW_CT_UNKNOWN);
 }
 
 /* Only LEN bytes count, whatever follows them in memory. */
@@ -754,6 +793,8 @@ int main(void)
 		cmocka_unit_test(test_truncated_leaf),
 		cmocka_unit_test(test_truncated_below),
 		cmocka_unit_test(test_not_read),
+		cmocka_unit_test(test_root_open),
+		cmocka_unit_test(test_unread_level),
 		cmocka_unit_test(test_names_missing),
 		cmocka_unit_test(test_user_level_boundary),
 		cmocka_unit_test(test_fixtures_user_named),

@@ -188,10 +188,12 @@ static void test_load_empty(void **state)
 
 static void test_load_directory(void **state)
 {
-	char want[256];
+	char path[128], want[256];
 
-	snprintf(want, sizeof(want), "--probe %s: refused: not a regular file", tmpdir);
-	expect_load_error(tmpdir, EINVAL, want, "pass the path of a BPF C source file");
+	tmp_path(path, sizeof(path), "adir.bpf.c");
+	assert_int_equal(mkdir(path, 0755) == 0 || errno == EEXIST, 1);
+	snprintf(want, sizeof(want), "--probe %s: refused: not a regular file", path);
+	expect_load_error(path, EINVAL, want, "pass the path of a BPF C source file");
 }
 
 static void test_load_nul_bytes(void **state)

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "trust.h"
@@ -162,10 +163,15 @@ static void test_output_untrusted_dirs(void **state)
 	assert_int_equal(mkdir(at("open"), 0777), 0);
 	assert_int_equal(chmod(at("open"), 0777), 0);
 	EXPECT_REFUSED(ew_output_open(at("open/x.log"), false), EPERM, "is writable by everyone");
-	/* A sticky one (like /tmp) is fine: nobody renames another's entry. */
+	/* A sticky one (like /tmp) on the way is fine: nobody renames
+	 * another's entry. As the file's own directory it is not: anyone
+	 * could make the file's next name before a rotation. */
 	assert_int_equal(mkdir(at("sticky"), 0777), 0);
 	assert_int_equal(chmod(at("sticky"), 01777), 0);
-	expect_fd(ew_output_open(at("sticky/x.log"), false));
+	EXPECT_REFUSED(ew_output_open(at("sticky/x.log"), false), EPERM,
+		       "sticky is writable by everyone");
+	assert_int_equal(mkdir(at("sticky/mine"), 0700), 0);
+	expect_fd(ew_output_open(at("sticky/mine/x.log"), false));
 	/* Deeper: a root directory inside someone else's. */
 	assert_int_equal(mkdir(at("users/root"), 0700), 0);
 	EXPECT_REFUSED(ew_output_open(at("users/root/x.log"), false), EPERM, "belongs to uid 65534");
@@ -188,6 +194,39 @@ static void test_output_reopen_warns(void **state)
 	assert_int_equal(symlink("/etc/passwd", at("rot.log")), 0);
 	EXPECT_REFUSED(ew_output_open(at("rot.log"), true), ELOOP,
 		       "warning: --output");
+}
+
+/* An ACL that lets a named user write counts as others writing. */
+static void test_output_acl(void **state)
+{
+	/* version 2; user::rwx, user:65534:rwx, group::r-x, mask::rwx, other::r-x */
+	static const unsigned char acl[] = {
+		2, 0, 0, 0,
+		0x01, 0, 7, 0, 0xff, 0xff, 0xff, 0xff,
+		0x02, 0, 7, 0, 0xfe, 0xff, 0, 0,
+		0x04, 0, 5, 0, 0xff, 0xff, 0xff, 0xff,
+		0x10, 0, 7, 0, 0xff, 0xff, 0xff, 0xff,
+		0x20, 0, 5, 0, 0xff, 0xff, 0xff, 0xff,
+	};
+
+	need_root();
+	assert_int_equal(mkdir(at("acl"), 0755), 0);
+	if (setxattr(at("acl"), "system.posix_acl_access", acl, sizeof(acl), 0))
+		skip();		/* a file system without ACLs */
+	EXPECT_REFUSED(ew_output_open(at("acl/x.log"), false), EPERM, "users its ACL names");
+}
+
+/* Group 0 is root's only if no one else is in it. */
+static void test_output_group_root(void **state)
+{
+	need_root();
+	assert_int_equal(mkdir(at("grp"), 0775), 0);
+	assert_int_equal(chmod(at("grp"), 0775), 0);
+	assert_int_equal(chown(at("grp"), 0, 0), 0);
+	/* On this machine group 0 holds root alone (Debian's default). */
+	expect_fd(ew_output_open(at("grp/x.log"), false));
+	assert_int_equal(chown(at("grp"), 0, OTHER), 0);
+	EXPECT_REFUSED(ew_output_open(at("grp/y.log"), false), EPERM, "writable by its group");
 }
 
 static void test_output_directory_name(void **state)
@@ -224,6 +263,38 @@ static void test_probe_invoker(void **state)
 	assert_int_equal(symlink(at("shadow"), at("home/s.bpf.c")), 0);
 	assert_int_equal(lchown(at("home/s.bpf.c"), OTHER, OTHER), 0);
 	EXPECT_REFUSED(ew_probe_open(at("home/s.bpf.c"), OTHER, false), EACCES,
+		       "Permission denied");
+}
+
+/* A link from a good directory to a probe in one others can write: where
+ * it leads is checked too (its directory is the quote path). */
+static void test_probe_link_into_open_directory(void **state)
+{
+	need_root();
+	assert_int_equal(mkdir(at("pub"), 0777), 0);
+	assert_int_equal(chmod(at("pub"), 01777), 0);
+	make_file(at("pub/p.bpf.c"), 0644, 0);
+	assert_int_equal(symlink(at("pub/p.bpf.c"), at("via.bpf.c")), 0);
+	EXPECT_REFUSED(ew_probe_open(at("via.bpf.c"), 0, false), EPERM,
+		       "pub is writable by everyone");
+	EXPECT_REFUSED(ew_probe_open(at("pub/p.bpf.c"), 0, false), EPERM,
+		       "pub is writable by everyone");
+}
+
+/* Read as the invoker with the invoker's own groups, not root's: a file
+ * only group root may read stays unread. */
+static void test_probe_invoker_groups(void **state)
+{
+	need_root();
+	assert_int_equal(mkdir(at("h2"), 0755), 0);
+	assert_int_equal(chown(at("h2"), OTHER, OTHER), 0);
+	make_file(at("rootgroup"), 0640, 0);
+	assert_int_equal(chown(at("rootgroup"), 0, 0), 0);
+	assert_int_equal(symlink(at("rootgroup"), at("h2/g.bpf.c")), 0);
+	assert_int_equal(lchown(at("h2/g.bpf.c"), OTHER, OTHER), 0);
+	/* The link leads into root's directory: fine; the file: not theirs
+	 * to read. */
+	EXPECT_REFUSED(ew_probe_open(at("h2/g.bpf.c"), OTHER, false), EACCES,
 		       "Permission denied");
 }
 
@@ -271,9 +342,13 @@ int main(void)
 		cmocka_unit_test(test_output_fifo),
 		cmocka_unit_test(test_output_untrusted_dirs),
 		cmocka_unit_test(test_output_reopen_warns),
+		cmocka_unit_test(test_output_acl),
+		cmocka_unit_test(test_output_group_root),
 		cmocka_unit_test(test_output_directory_name),
 		cmocka_unit_test(test_probe_owner),
 		cmocka_unit_test(test_probe_invoker),
+		cmocka_unit_test(test_probe_link_into_open_directory),
+		cmocka_unit_test(test_probe_invoker_groups),
 		cmocka_unit_test(test_probe_fifo),
 		cmocka_unit_test(test_dir_trusted),
 		cmocka_unit_test(test_invoker),
