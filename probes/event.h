@@ -48,6 +48,7 @@
 #define EW_F_ENTERED		(1U << 15)	/* enter_ns is the system call's entry */
 #define EW_F_CGROUP_NAMES	(1U << 16)	/* cgroup names and levels were read */
 #define EW_F_CGROUP_ROOT_OPEN	(1U << 17)	/* the root cgroup itself is user-writable */
+#define EW_F_PTRACED		(1U << 18)	/* traced by a debugger (ptrace) at the event */
 
 /* event.entry: the door the exec came through */
 #define EW_ENTRY_UNKNOWN	0	/* no entry seen (see docs/json.md) */

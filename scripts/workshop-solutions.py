@@ -127,8 +127,10 @@ t = after(t, "\tentered = s && s->active;\n", """\t/*
 \t * workshop: every failure, shown or not (-x decides that below). On
 \t * the kprobe path the kretprobe counts them (it runs without -x too).
 \t */
-\tif (ret < 0 && !kretprobed)
+#ifndef EW_ATTACH_KPROBE
+\tif (ret < 0)
 \t\tcount_errno(ret);
+#endif
 """)
 t = after(t, "int on_kretprobe(void *ctx, long ret)\n{\n\tstruct ew_stage *s;\n\n\tif (!newest())\n\t\treturn 0;\n", """\t/* workshop: the kprobe path's failures, shown or not. */
 \tif (ret < 0)

@@ -125,6 +125,7 @@ int ew_decode(const void *data, size_t size,
 	x->entry = e.entry;
 	x->entered = e.flags & EW_F_ENTERED;
 	x->setuid = e.flags & EW_F_SECUREEXEC;
+	x->ptraced = e.flags & EW_F_PTRACED;
 	x->refused = e.flags & EW_F_REFUSED;
 	x->no_return = e.flags & EW_F_NO_RETURN;
 	x->ret = e.ret;

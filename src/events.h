@@ -34,6 +34,7 @@ struct ew_exec {
 	uint32_t entry;		/* EW_ENTRY_* (probes/event.h) */
 	bool entered;		/* the system call's entry was seen */
 	bool setuid;		/* the exec changed credentials (AT_SECURE) */
+	bool ptraced;		/* a debugger may rewrite argv after our read */
 	bool refused;		/* refused before the system call ran */
 	bool no_return;		/* failed past the point of no return */
 	enum ew_exe_kind exe_kind;

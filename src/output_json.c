@@ -139,9 +139,9 @@ void ew_json_line(struct ew_buf *b, const struct ew_exec *x,
 		      (unsigned long long)x->ts_ns, x->cpu,
 		      (unsigned long long)x->seq);
 	put_str(b, "comm", x->comm, strlen(x->comm));
-	ew_buf_printf(b, ",\"pid\":%u,\"tid\":%u,\"ppid\":%u,\"uid\":%u,\"gid\":%u,\"euid\":%u,\"egid\":%u,\"setuid\":%s,\"ret\":%d",
+	ew_buf_printf(b, ",\"pid\":%u,\"tid\":%u,\"ppid\":%u,\"uid\":%u,\"gid\":%u,\"euid\":%u,\"egid\":%u,\"setuid\":%s,\"ptraced\":%s,\"ret\":%d",
 		      x->pid, x->tid, x->ppid, x->uid, x->gid, x->euid, x->egid,
-		      boolean(x->setuid), x->ret);
+		      boolean(x->setuid), boolean(x->ptraced), x->ret);
 	put_str(b, "filename", x->filename, x->filename_len);
 	put_args(b, "argv", x, 0, x->nargs);
 	if (x->script_at) {

@@ -43,6 +43,7 @@
  * btf: EW_OFF_TASK_EXEC_ID = task_struct.self_exec_id
  * btf: EW_OFF_TASK_CRED = task_struct.cred
  * btf: EW_OFF_TASK_SECCOMP_MODE = task_struct.seccomp.mode
+ * btf: EW_OFF_TASK_PTRACE = task_struct.ptrace
  * btf: EW_OFF_TASK_TI_STATUS = task_struct.thread_info.status
  * btf: EW_OFF_CRED_EUID = cred.euid
  * btf: EW_OFF_CRED_EGID = cred.egid
@@ -128,9 +129,10 @@
 #define EW_NR_CPUS 256
 #endif
 
-/* Kernel constants the probe tests (include/linux/sched.h, seccomp.h,
- * arch/x86/include/asm/thread_info.h). */
+/* Kernel constants the probe tests (include/linux/sched.h, ptrace.h,
+ * seccomp.h, arch/x86/include/asm/thread_info.h). */
 #define PF_KTHREAD		0x00200000
+#define PT_PTRACED		0x00000001
 #define SECCOMP_MODE_FILTER	2
 #define TS_COMPAT		0x0002
 #define NR_COMPAT_EXECVE	11	/* i386 */
@@ -165,6 +167,7 @@ struct ew_stage {
 	u16 entry;		/* EW_ENTRY_* */
 	u8 active;		/* between this system call's entry and return */
 	u8 compat;		/* 32-bit pointers in argv */
+	u8 failure_reported;	/* by the kretprobe: the exit hook has nothing to add */
 	/* A copy, for an exec that fails past its point of no return: the
 	 * caller's memory is gone then. (Read at entry, it may miss a page the
 	 * kernel has not faulted in yet; every other failure is read at the
@@ -273,6 +276,13 @@ static __always_inline u32 task_exec_id(const void *task)
 static __always_inline bool task_is_kthread(const void *task)
 {
 	return read_u32(task, EW_OFF_TASK_FLAGS) & PF_KTHREAD;
+}
+
+/* Under a debugger: it may change the argv we read before the program
+ * reads it (at the exec stop), so the event says so. */
+static __always_inline bool task_is_ptraced(const void *task)
+{
+	return read_u32(task, EW_OFF_TASK_PTRACE) & PT_PTRACED;
 }
 
 static __always_inline bool task_has_seccomp_filter(const void *task)
@@ -571,6 +581,8 @@ static __always_inline struct ew_scratch *start_sample(const void *task,
 	sc->e.egid = task_egid(task);
 	sc->e.ret = ret;
 	sc->e.version = EW_EVENT_VERSION;
+	if (task_is_ptraced(task))
+		sc->e.flags |= EW_F_PTRACED;
 	bpf_get_current_comm(&sc->e.comm, sizeof(sc->e.comm));
 	put_container(sc, task);	/* sets cgroup_len, read back where needed */
 	return sc;
@@ -721,6 +733,7 @@ static __always_inline int on_entry(const char *filename, u64 argv, u32 entry,
 	s->exec_id = task_exec_id(task);
 	s->entry = entry;
 	s->compat = compat;
+	s->failure_reported = 0;
 	n = bpf_probe_read_user_str(s->filename, sizeof(s->filename), filename);
 	s->filename_len = n > 0 ? n : 0;
 	s->active = 1;
@@ -854,12 +867,12 @@ static __always_inline int report_failure(void *ctx, const struct ew_stage *s,
 
 /*
  * At the system call's return (after the kprobe path's kretprobe, if any):
- * a failure is reported, unless a kretprobe did; a failure nothing staged,
- * in a task under a seccomp filter, was refused before the system call
- * ran. Then the stage goes.
+ * a failure is reported, unless a kretprobe did (one can miss: the kernel
+ * keeps a bounded number of kretprobe instances, and tasks held inside
+ * exec use them up); a failure nothing staged, in a task under a seccomp
+ * filter, was refused before the system call ran. Then the stage goes.
  */
-static __always_inline int on_return(void *ctx, long ret, u32 entry, bool compat,
-				     bool kretprobed)
+static __always_inline int on_return(void *ctx, long ret, u32 entry, bool compat)
 {
 	struct ew_stage *s;
 	bool entered;
@@ -869,7 +882,7 @@ static __always_inline int on_return(void *ctx, long ret, u32 entry, bool compat
 	s = stage.task_storage_get(bpf_get_current_task_btf(), 0, 0);
 	entered = s && s->active;
 #ifdef EW_FAILS
-	if (ret < 0 && entered && !kretprobed)
+	if (ret < 0 && entered && !s->failure_reported)
 		report_failure(ctx, s, ret, s->entry, s->compat);
 	else if (ret < 0 && !entered && task_has_seccomp_filter(current_task()))
 		report_failure(ctx, NULL, ret, entry, compat);
@@ -914,7 +927,8 @@ int kprobe_compat_execveat(struct pt_regs *ctx)
 }
 
 /* The kretprobes report a failure (-x); the exit tracepoints below, which
- * see refused attempts too, finish the stage. */
+ * see refused attempts too, report one a kretprobe missed and finish the
+ * stage. */
 static __always_inline int on_kretprobe(void *ctx, long ret)
 {
 	struct ew_stage *s;
@@ -923,8 +937,10 @@ static __always_inline int on_kretprobe(void *ctx, long ret)
 		return 0;
 	s = stage.task_storage_get(bpf_get_current_task_btf(), 0, 0);
 #ifdef EW_FAILS
-	if (ret < 0 && s && s->active)
+	if (ret < 0 && s && s->active && !s->failure_reported) {
 		report_failure(ctx, s, ret, s->entry, s->compat);
+		s->failure_reported = 1;
+	}
 #else
 	if (s)
 		finish_stage();
@@ -955,12 +971,12 @@ int kretprobe_compat_execveat(struct pt_regs *ctx)
 #ifdef EW_FAILS
 TRACEPOINT_PROBE(syscalls, sys_exit_execve)
 {
-	return on_return(args, args->ret, EW_ENTRY_EXECVE, false, true);
+	return on_return(args, args->ret, EW_ENTRY_EXECVE, false);
 }
 
 TRACEPOINT_PROBE(syscalls, sys_exit_execveat)
 {
-	return on_return(args, args->ret, EW_ENTRY_EXECVEAT, false, true);
+	return on_return(args, args->ret, EW_ENTRY_EXECVEAT, false);
 }
 #endif
 #else
@@ -971,7 +987,7 @@ TRACEPOINT_PROBE(syscalls, sys_enter_execve)
 
 TRACEPOINT_PROBE(syscalls, sys_exit_execve)
 {
-	return on_return(args, args->ret, EW_ENTRY_EXECVE, false, false);
+	return on_return(args, args->ret, EW_ENTRY_EXECVE, false);
 }
 
 TRACEPOINT_PROBE(syscalls, sys_enter_execveat)
@@ -981,7 +997,7 @@ TRACEPOINT_PROBE(syscalls, sys_enter_execveat)
 
 TRACEPOINT_PROBE(syscalls, sys_exit_execveat)
 {
-	return on_return(args, args->ret, EW_ENTRY_EXECVEAT, false, false);
+	return on_return(args, args->ret, EW_ENTRY_EXECVEAT, false);
 }
 #endif
 
@@ -1013,7 +1029,6 @@ RAW_TRACEPOINT_PROBE(sys_exit)
 {
 	/* TP_PROTO(struct pt_regs *regs, long ret) */
 	const void *regs = (const void *)ctx->args[0];
-	bool kretprobed = false;
 	long id;
 
 	/* Only a failure is left to report here (a success was, at
@@ -1024,11 +1039,7 @@ RAW_TRACEPOINT_PROBE(sys_exit)
 	if ((id != NR_COMPAT_EXECVE && id != NR_COMPAT_EXECVEAT) ||
 	    !task_in_compat_syscall(current_task()))
 		return 0;
-#ifdef EW_ATTACH_KPROBE
-	kretprobed = true;
-#endif
 	return on_return(ctx, ctx->args[1], id == NR_COMPAT_EXECVE ?
-			 EW_ENTRY_COMPAT_EXECVE : EW_ENTRY_COMPAT_EXECVEAT,
-			 true, kretprobed);
+			 EW_ENTRY_COMPAT_EXECVE : EW_ENTRY_COMPAT_EXECVEAT, true);
 }
 #endif

@@ -399,6 +399,8 @@ static void check_decoded(const unsigned char *d, size_t n,
 	      lim->max_args);
 	CHECK(x->cgroup.len == e.cgroup_len && !x->cgroup.names[x->cgroup.len] &&
 	      !memcmp(x->cgroup.names, d + sizeof(e), e.cgroup_len), "cgroup names differ");
+	CHECK(x->ptraced == !!(e.flags & EW_F_PTRACED) &&
+	      x->setuid == !!(e.flags & EW_F_SECUREEXEC), "flags differ");
 	CHECK(x->cgroup.root_open == !!(e.flags & EW_F_CGROUP_ROOT_OPEN) &&
 	      x->cgroup.level == e.cgroup_level &&
 	      x->cgroup.user_level == e.cgroup_user_level &&

@@ -222,4 +222,5 @@ def kernel_has_kprobes():
 
 def our_progs():
     return [n for n in bpf_prog_names()
-            if n.startswith(("tracepoint__sys", "syscall__exec", "do_ret_sys_exe"))]
+            if n.startswith(("tracepoint__sys", "syscall__exec", "do_ret_sys_exe",
+                             "raw_tracepoint__s", "kprobe_compat_", "kretprobe_compat_"))]

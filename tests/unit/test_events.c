@@ -354,8 +354,10 @@ static void test_flags(void **state)
 	assert_int_equal(x->flags, EW_F_ARGS_UNREADABLE);
 	free(x);
 
-	x = decode_flags(EW_F_SECUREEXEC | EW_F_REFUSED | EW_F_NO_RETURN, 0, "a", 2);
+	x = decode_flags(EW_F_SECUREEXEC | EW_F_REFUSED | EW_F_NO_RETURN |
+			 EW_F_PTRACED, 0, "a", 2);
 	assert_true(x->setuid);
+	assert_true(x->ptraced);
 	assert_true(x->refused);
 	assert_true(x->no_return);
 	assert_false(x->entered);

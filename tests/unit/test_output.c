@@ -303,7 +303,7 @@ static void test_json_known(void **state)
 	/* JSON time is UTC whatever the local zone. */
 	setenv("TZ", "JST-9", 1);
 	tzset();
-	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"interpreter\":null,\"argc\":2,\"container_id\":null,\"container_runtime\":null,\"container_kind\":\"host\",\"container_owner_uid\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ptraced\":false,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"interpreter\":null,\"argc\":2,\"container_id\":null,\"container_runtime\":null,\"container_kind\":\"host\",\"container_owner_uid\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
 	free(x);
 }
 
@@ -320,7 +320,7 @@ static void test_json_flags(void **state)
 	x->filename_unreadable = true;
 	x->execveat = true;
 	x->ts_ns = 1500;
-	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"1970-01-01T00:00:00.999999999Z\",\"ts_ns\":1500,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":4294967294,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":-13,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"interpreter\":null,\"argc\":null,\"container_id\":null,\"container_runtime\":null,\"container_kind\":\"host\",\"container_owner_uid\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":true,\"args_unreadable\":true,\"filename_truncated\":false,\"filename_unreadable\":true,\"exe_kind\":\"file\",\"execveat\":true,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":0}\n");
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"1970-01-01T00:00:00.999999999Z\",\"ts_ns\":1500,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":4294967294,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ptraced\":false,\"ret\":-13,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"interpreter\":null,\"argc\":null,\"container_id\":null,\"container_runtime\":null,\"container_kind\":\"host\",\"container_owner_uid\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":true,\"args_unreadable\":true,\"filename_truncated\":false,\"filename_unreadable\":true,\"exe_kind\":\"file\",\"execveat\":true,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":0}\n");
 	free(x);
 }
 
@@ -332,7 +332,7 @@ static void test_json_escaped(void **state)
 
 	x->ts_ns = x->enter_ns = 9;
 	x->entered = true;
-	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000000Z\",\"ts_ns\":9,\"cpu\":0,\"seq\":0,\"comm\":\"c\\tm\",\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":0,\"filename\":\"/tmp/\\u202e\",\"argv\":[\"a\\\"b\",\"\\ufffd\",\"\\u001b[0m\",\"\",\"\xc3\xa9\\\\\"],\"argv_b64\":[\"YSJi\",\"/w==\",\"G1swbQ==\",\"\",\"w6lc\"],\"interpreter\":null,\"argc\":5,\"container_id\":null,\"container_runtime\":null,\"container_kind\":\"host\",\"container_owner_uid\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":0}\n");
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000000Z\",\"ts_ns\":9,\"cpu\":0,\"seq\":0,\"comm\":\"c\\tm\",\"pid\":0,\"tid\":0,\"ppid\":0,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ptraced\":false,\"ret\":0,\"filename\":\"/tmp/\\u202e\",\"argv\":[\"a\\\"b\",\"\\ufffd\",\"\\u001b[0m\",\"\",\"\xc3\xa9\\\\\"],\"argv_b64\":[\"YSJi\",\"/w==\",\"G1swbQ==\",\"\",\"w6lc\"],\"interpreter\":null,\"argc\":5,\"container_id\":null,\"container_runtime\":null,\"container_kind\":\"host\",\"container_owner_uid\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":0}\n");
 	free(x);
 }
 
@@ -405,6 +405,7 @@ static void test_json_new_fields(void **state)
 	x->euid = 0;
 	x->egid = 42;
 	x->setuid = true;
+	x->ptraced = true;
 	x->filename_cut = true;
 	x->exe_kind = EW_EXE_MEMFD;
 	x->entry = EW_ENTRY_COMPAT_EXECVEAT;
@@ -412,7 +413,7 @@ static void test_json_new_fields(void **state)
 	ew_json_line(&b, x, &w);
 	assert_true(ew_json_line_valid(b.p, b.len));
 	assert_non_null(strstr(b.p, "{\"event\":\"exec\",\"time\":"));
-	assert_non_null(strstr(b.p, ",\"uid\":65534,\"gid\":65534,\"euid\":0,\"egid\":42,\"setuid\":true,"));
+	assert_non_null(strstr(b.p, ",\"uid\":65534,\"gid\":65534,\"euid\":0,\"egid\":42,\"setuid\":true,\"ptraced\":true,"));
 	assert_non_null(strstr(b.p, ",\"argv\":[\"/bin/sh\",\"-e\",\"./s.sh\",\"x\"],\"interpreter\":[\"/bin/sh\",\"-e\"],"));
 	assert_non_null(strstr(b.p, ",\"filename_truncated\":true,"));
 	assert_non_null(strstr(b.p, ",\"exe_kind\":\"memfd\",\"execveat\":true,\"entry\":\"compat_execveat\",\"refused\":false,\"no_return\":false,\"latency_ns\":null}\n"));
@@ -636,15 +637,15 @@ static void test_json_container(void **state)
 	x->cpu = 3;
 	x->seq = 42;
 	x->tid = 12448;
-	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"sh\",\"pid\":12448,\"tid\":12448,\"ppid\":12439,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":0,\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"id\"],\"interpreter\":null,\"argc\":3,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"docker\",\"container_kind\":\"system\",\"container_owner_uid\":null,\"cgroup_id\":281474976710698,\"mntns\":4026532251,\"pidns\":4026532253,\"ns_pid\":7,\"tty\":true,\"from_outside\":false,\"alert\":\"shell_in_container\",\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"sh\",\"pid\":12448,\"tid\":12448,\"ppid\":12439,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ptraced\":false,\"ret\":0,\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"id\"],\"interpreter\":null,\"argc\":3,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"docker\",\"container_kind\":\"system\",\"container_owner_uid\":null,\"cgroup_id\":281474976710698,\"mntns\":4026532251,\"pidns\":4026532253,\"ns_pid\":7,\"tty\":true,\"from_outside\":false,\"alert\":\"shell_in_container\",\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
 	/* docker exec without -t: the parent is in the host's namespace. */
 	x->tty = false;
 	x->parent_pidns = 4026531836u;
-	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"sh\",\"pid\":12448,\"tid\":12448,\"ppid\":12439,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":0,\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"id\"],\"interpreter\":null,\"argc\":3,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"docker\",\"container_kind\":\"system\",\"container_owner_uid\":null,\"cgroup_id\":281474976710698,\"mntns\":4026532251,\"pidns\":4026532253,\"ns_pid\":7,\"tty\":false,\"from_outside\":true,\"alert\":\"shell_in_container\",\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"sh\",\"pid\":12448,\"tid\":12448,\"ppid\":12439,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ptraced\":false,\"ret\":0,\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"id\"],\"interpreter\":null,\"argc\":3,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"docker\",\"container_kind\":\"system\",\"container_owner_uid\":null,\"cgroup_id\":281474976710698,\"mntns\":4026532251,\"pidns\":4026532253,\"ns_pid\":7,\"tty\":false,\"from_outside\":true,\"alert\":\"shell_in_container\",\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
 	/* The entrypoint: started from outside too, but pid 1 inside. */
 	x->ns_pid = 1;
 	x->alert = NULL;
-	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"sh\",\"pid\":12448,\"tid\":12448,\"ppid\":12439,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":0,\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"id\"],\"interpreter\":null,\"argc\":3,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"docker\",\"container_kind\":\"system\",\"container_owner_uid\":null,\"cgroup_id\":281474976710698,\"mntns\":4026532251,\"pidns\":4026532253,\"ns_pid\":1,\"tty\":false,\"from_outside\":false,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"sh\",\"pid\":12448,\"tid\":12448,\"ppid\":12439,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ptraced\":false,\"ret\":0,\"filename\":\"/bin/sh\",\"argv\":[\"sh\",\"-c\",\"id\"],\"interpreter\":null,\"argc\":3,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"docker\",\"container_kind\":\"system\",\"container_owner_uid\":null,\"cgroup_id\":281474976710698,\"mntns\":4026532251,\"pidns\":4026532253,\"ns_pid\":1,\"tty\":false,\"from_outside\":false,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
 	free(x);
 }
 
@@ -662,7 +663,7 @@ static void test_json_container_ns_unknown(void **state)
 	x->mntns = x->pidns = 9;
 	x->parent_pidns = 10;
 	x->tty = true;
-	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"interpreter\":null,\"argc\":2,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"cri-o\",\"container_kind\":\"system\",\"container_owner_uid\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ptraced\":false,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"interpreter\":null,\"argc\":2,\"container_id\":\"9e02dfdeb94f3b1e4c5d6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f70819\",\"container_runtime\":\"cri-o\",\"container_kind\":\"system\",\"container_owner_uid\":null,\"cgroup_id\":null,\"mntns\":null,\"pidns\":null,\"ns_pid\":null,\"tty\":null,\"from_outside\":null,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
 	free(x);
 }
 
@@ -677,7 +678,7 @@ static void test_json_host_ns_known(void **state)
 	x->mntns = 4026531841u;
 	x->pidns = x->parent_pidns = 4026531836u;
 	x->ns_pid = 100;
-	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"interpreter\":null,\"argc\":2,\"container_id\":null,\"container_runtime\":null,\"container_kind\":\"host\",\"container_owner_uid\":null,\"cgroup_id\":1,\"mntns\":4026531841,\"pidns\":4026531836,\"ns_pid\":100,\"tty\":false,\"from_outside\":false,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
+	check_json(x, &w, "{\"event\":\"exec\",\"time\":\"2023-11-14T22:13:20.000000005Z\",\"ts_ns\":2000,\"cpu\":3,\"seq\":42,\"comm\":\"bash\",\"pid\":100,\"tid\":101,\"ppid\":1,\"uid\":0,\"gid\":0,\"euid\":0,\"egid\":0,\"setuid\":false,\"ptraced\":false,\"ret\":0,\"filename\":\"/bin/ls\",\"argv\":[\"ls\",\"-l\"],\"interpreter\":null,\"argc\":2,\"container_id\":null,\"container_runtime\":null,\"container_kind\":\"host\",\"container_owner_uid\":null,\"cgroup_id\":1,\"mntns\":4026531841,\"pidns\":4026531836,\"ns_pid\":100,\"tty\":false,\"from_outside\":false,\"alert\":null,\"args_truncated\":false,\"args_unreadable\":false,\"filename_truncated\":false,\"filename_unreadable\":false,\"exe_kind\":\"file\",\"execveat\":false,\"entry\":null,\"refused\":false,\"no_return\":false,\"latency_ns\":500}\n");
 	free(x);
 }
 
