@@ -48,23 +48,43 @@ bool ew_utf8_valid(const char *s, size_t len)
 }
 
 /*
- * Code points that change how a line displays, or show nothing at all: C1
- * controls, bidirectional marks and overrides, line and paragraph
- * separators, and Unicode's format and invisible characters (soft hyphen,
+ * Code points that change how a line displays, show nothing at all, or
+ * look like an ASCII space: C1 controls, bidirectional marks and
+ * overrides, every format character (Unicode's category Cf: soft hyphen,
  * zero-width spaces and joiners, word joiner and invisible operators,
- * Mongolian vowel separator, Hangul fillers, variation selectors, BOM,
- * interlinear annotations, tag characters).
+ * BOM, interlinear annotations, shorthand and hieroglyph format controls,
+ * tag characters), every space and separator but U+0020 (Zs, Zl, Zp: so
+ * "a\u00a0b" is never two arguments to the eye), and the other default
+ * ignorables (Mongolian vowel separators, Hangul fillers, variation
+ * selectors). Sorted, for the binary search.
  */
+static const struct { unsigned lo, hi; } sneaky[] = {
+	{ 0x80, 0xa0 }, { 0xad, 0xad }, { 0x34f, 0x34f }, { 0x600, 0x605 },
+	{ 0x61c, 0x61c }, { 0x6dd, 0x6dd }, { 0x70f, 0x70f }, { 0x890, 0x891 },
+	{ 0x8e2, 0x8e2 }, { 0x115f, 0x1160 }, { 0x1680, 0x1680 },
+	{ 0x17b4, 0x17b5 }, { 0x180b, 0x180f }, { 0x2000, 0x200f },
+	{ 0x2028, 0x202f }, { 0x205f, 0x206f }, { 0x3000, 0x3000 },
+	{ 0x3164, 0x3164 }, { 0xfe00, 0xfe0f }, { 0xfeff, 0xfeff },
+	{ 0xffa0, 0xffa0 }, { 0xfff0, 0xfffb }, { 0x110bd, 0x110bd },
+	{ 0x110cd, 0x110cd }, { 0x13430, 0x1343f }, { 0x1bca0, 0x1bca3 },
+	{ 0x1d173, 0x1d17a }, { 0xe0000, 0xe0fff },
+};
+
 static bool is_sneaky(unsigned cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0xad || cp == 0x34f ||
-	       cp == 0x61c || cp == 0x115f || cp == 0x1160 ||
-	       (cp >= 0x17b4 && cp <= 0x17b5) || (cp >= 0x180b && cp <= 0x180f) ||
-	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
-	       (cp >= 0x2060 && cp <= 0x206f) || cp == 0x3164 ||
-	       (cp >= 0xfe00 && cp <= 0xfe0f) || cp == 0xfeff || cp == 0xffa0 ||
-	       (cp >= 0xfff0 && cp <= 0xfffb) || (cp >= 0x1d173 && cp <= 0x1d17a) ||
-	       (cp >= 0xe0000 && cp <= 0xe0fff);
+	size_t lo = 0, hi = sizeof(sneaky) / sizeof(sneaky[0]);
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (cp < sneaky[mid].lo)
+			hi = mid;
+		else if (cp > sneaky[mid].hi)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
 }
 
 static void escape_control(struct ew_buf *b, unsigned char c,

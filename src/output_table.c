@@ -21,10 +21,13 @@ void ew_table_header(struct ew_buf *b, const struct env *env)
 		      "RET", "ARGS");
 }
 
+/* -q: what would hide an argument's bounds, or pass for the "..." that
+ * marks arguments left out (other spaces are escaped anyway). */
 static bool needs_quotes(const char *s, size_t len)
 {
 	return !len || memchr(s, ' ', len) || memchr(s, '"', len) ||
-	       memchr(s, '\'', len) || memchr(s, '\t', len);
+	       memchr(s, '\'', len) || memchr(s, '\t', len) ||
+	       (len == 3 && !memcmp(s, "...", 3));
 }
 
 static void put_arg(struct ew_buf *b, const struct env *env, const char *s,

@@ -89,7 +89,7 @@ static void test_valid_utf8(void **state)
 	check_all("\xf0\x9f\x98\x80 ok", "\xf0\x9f\x98\x80 ok");
 	/* The largest code point and the first after the C1 block. */
 	check_all("\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf");
-	check_all("\xc2\xa0", "\xc2\xa0");
+	check_all("\xc2\xa1", "\xc2\xa1");	/* the first after NBSP */
 }
 
 static void test_sneaky_code_points(void **state)
@@ -102,6 +102,11 @@ static void test_sneaky_code_points(void **state)
 	check_all("\xe2\x80\xa8\xe2\x80\xa9", "\\u2028\\u2029");
 	check_all("\xd8\x9c", "\\u061c");
 	check_all("\xef\xbb\xbf", "\\ufeff");
+	/* Spaces that are not U+0020: one argument must not read as two. */
+	check_all("a\xc2\xa0" "b", "a\\u00a0b");
+	check_all("\xe2\x80\x83\xe3\x80\x80", "\\u2003\\u3000");
+	check_all("\xe2\x80\xaf\xe2\x81\x9f", "\\u202f\\u205f");
+	check_all("\xe1\x9a\x80", "\\u1680");
 }
 
 /* Characters that show nothing: /etc/pass<U+200B>wd must not read as /etc/passwd. */
@@ -120,6 +125,14 @@ static void test_invisible_code_points(void **state)
 	check("\xf3\xa0\x80\x81", J, "\\udb40\\udc01");
 	check("\xf3\xa0\x81\xbf", J, "\\udb40\\udc7f");	/* CANCEL TAG */
 	check("\xf0\x9d\x85\xb3", T, "\\U0001d173");	/* musical format */
+	/* Format controls glibc's wcwidth() gives no width: shorthand, and
+	 * Egyptian hieroglyph format controls (to U+1343F). */
+	check("/etc/pass\xf0\x9b\xb2\xa0wd", T, "/etc/pass\\U0001bca0wd");
+	check("\xf0\x9b\xb2\xa3", T, "\\U0001bca3");
+	check("x\xf0\x93\x90\xb0y", T, "x\\U00013430y");
+	check("\xf0\x93\x90\xbf", T, "\\U0001343f");
+	check("\xd8\x80\xdb\x9d", T, "\\u0600\\u06dd");	/* Arabic number marks */
+	check("\xf0\x93\x90\xaf", T, "\xf0\x93\x90\xaf");	/* U+1342F: a glyph */
 	/* Visible neighbours are left alone. */
 	check_all("\xe2\x80\x90", "\xe2\x80\x90");	/* hyphen U+2010 */
 	check_all("\xe2\x81\xb0", "\xe2\x81\xb0");	/* superscript zero U+2070 */

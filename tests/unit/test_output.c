@@ -137,31 +137,33 @@ static void test_row_failed(void **state)
 }
 
 static const char *const quote_argv[] = {
-	"sh", "-c", "echo hi", "say \"x\"", "", "it's", "a\tb",
+	"sh", "-c", "echo hi", "say \"x\"", "", "it's", "a\tb", "...", "a\xc2\xa0" "b",
 };
 
 static void test_row_quote(void **state)
 {
-	struct ew_exec *x = mk("sh", "/bin/sh", quote_argv, 7);
+	struct ew_exec *x = mk("sh", "/bin/sh", quote_argv, 9);
 	struct env env;
 
 	ew_env_defaults(&env);
 	env.quote = true;
 	x->pid = 5;
 	x->ppid = 4;
-	check_row(&env, x, "5.908   sh               5      4        0 /bin/sh -c \"echo hi\" \"say \\\"x\\\"\" \"\" \"it's\" \"a\\tb\"\n");
+	/* An argument "..." is not the mark of arguments left out; a
+	 * no-break space is not the space between two arguments. */
+	check_row(&env, x, "5.908   sh               5      4        0 /bin/sh -c \"echo hi\" \"say \\\"x\\\"\" \"\" \"it's\" \"a\\tb\" \"...\" a\\u00a0b\n");
 	free(x);
 }
 
 static void test_row_no_quote(void **state)
 {
-	struct ew_exec *x = mk("sh", "/bin/sh", quote_argv, 7);
+	struct ew_exec *x = mk("sh", "/bin/sh", quote_argv, 9);
 	struct env env;
 
 	ew_env_defaults(&env);
 	x->pid = 5;
 	x->ppid = 4;
-	check_row(&env, x, "5.908   sh               5      4        0 /bin/sh -c echo hi say \"x\"  it's a\\tb\n");
+	check_row(&env, x, "5.908   sh               5      4        0 /bin/sh -c echo hi say \"x\"  it's a\\tb ... a\\u00a0b\n");
 	free(x);
 }
 
