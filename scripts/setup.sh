@@ -11,6 +11,7 @@ packages=(
 	build-essential cmake pkg-config	# the build
 	libbpfcc-dev libbpf-dev			# BCC (helper only) and libbpf (tracer)
 	libcap-ng-dev libseccomp-dev		# the tracer drops capabilities and filters its system calls
+	nettle-dev				# the compile cache's SHA-256 (helper)
 	libcmocka-dev				# unit tests
 	python3 bpftool util-linux valgrind	# integration tests: harness, prog checks, setpriv, memcheck
 	podman runc busybox-static		# container tests: real containers, no registry

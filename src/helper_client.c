@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "helper_client.h"
 #include "log.h"
+#include "trust.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -176,6 +177,14 @@ static int send_request(int s, const struct ew_helper_req *rq, const char *workd
 	memcpy(hdr, "event.h", sizeof("event.h"));
 	memcpy(hdr + sizeof("event.h"), rq->event_h, hl);
 	err = err ?: ew_send_str(s, EW_REQ_WORKDIR, workdir);
+	if (rq->cache_dir && !rq->dry_run && !err) {
+		char why[PATH_MAX + 128];
+
+		if (ew_cache_dir_ready(rq->cache_dir, why, sizeof(why)))
+			ew_info("cache: not used: %s", why);
+		else
+			err = ew_send_str(s, EW_REQ_CACHE, rq->cache_dir);
+	}
 	err = err ?: ew_send_str(s, EW_REQ_SOURCE, rq->source);
 	err = err ?: ew_send_str(s, EW_REQ_NAME, rq->name);
 	err = err ?: ew_send_str(s, EW_REQ_ATTACH, rq->attach);

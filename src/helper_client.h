@@ -37,6 +37,7 @@ struct ew_helper_req {
 	const char *const *cflags;
 	int ncflags;
 	const char *kernel_headers;	/* --kernel-headers DIR, checked; NULL: found */
+	const char *cache_dir;		/* the compile cache; NULL: none */
 	bool verbose;
 	bool dry_run;
 };

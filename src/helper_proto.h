@@ -27,6 +27,7 @@ enum ew_msg_type {
 	EW_REQ_DRY_RUN,		/* resolve flags, compile nothing */
 	EW_REQ_GO,		/* end of request */
 	EW_REQ_WORKDIR,		/* the empty private directory for the probe's headers */
+	EW_REQ_CACHE,		/* the compile cache's directory, checked by execwatch */
 	/* helper -> tracer */
 	EW_MSG_INFO = 64,	/* a line for --verbose */
 	EW_MSG_WARN,		/* a line always worth showing */

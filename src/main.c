@@ -73,9 +73,9 @@ static int check_environment(const struct env *env)
 	if (getenv("BCC_KERNEL_SOURCE"))
 		ew_warn_hint("use --kernel-headers DIR",
 			     "BCC_KERNEL_SOURCE is ignored: nothing in the environment steers the compile");
-	if (tmp && tmp[0] == '/' && (err = ew_dir_trusted(tmp, "TMPDIR")))
+	if (tmp && tmp[0] == '/' && (err = ew_dir_trusted(tmp, "TMPDIR", true)))
 		return err;
-	if (env->kernel_headers && (err = ew_dir_trusted(env->kernel_headers, "--kernel-headers")))
+	if (env->kernel_headers && (err = ew_dir_trusted(env->kernel_headers, "--kernel-headers", false)))
 		return err;
 	return 0;
 }

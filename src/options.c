@@ -29,6 +29,8 @@ enum {
 	OPT_ATTACH,
 	OPT_PROBE,
 	OPT_KERNEL_HEADERS,
+	OPT_CACHE_DIR,
+	OPT_NO_CACHE,
 	OPT_PRINT_SOURCE,
 	OPT_SELFTEST,
 	OPT_CONTAINERS,
@@ -61,6 +63,8 @@ static const struct option long_opts[] = {
 	{ "attach", required_argument, NULL, OPT_ATTACH },
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "kernel-headers", required_argument, NULL, OPT_KERNEL_HEADERS },
+	{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
+	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "watch", no_argument, NULL, OPT_WATCH },
 	{ "print-source", no_argument, NULL, OPT_PRINT_SOURCE },
 	{ "selftest", no_argument, NULL, OPT_SELFTEST },
@@ -133,6 +137,9 @@ void ew_usage(FILE *f)
 "      --kernel-headers DIR compile against the kernel headers in DIR (a\n"
 "                           directory only root can change) instead of those\n"
 "                           under /lib/modules\n"
+"      --no-cache           compile the probe even if the compile cache has it\n"
+"      --cache-dir DIR      keep the compile cache in DIR (root's alone;\n"
+"                           default /var/cache/execwatch)\n"
 "      --print-source       print the probe text and compile flags, and exit\n"
 "      --selftest           run canary execs of every kind, report which were\n"
 "                           seen with every field right, and exit\n"
@@ -150,6 +157,7 @@ void ew_env_defaults(struct env *env)
 	memset(env, 0, sizeof(*env));
 	env->format = EW_FMT_TABLE;
 	env->uid = env->pid = env->ppid = -1;
+	env->cache_dir = "/var/cache/execwatch";
 	env->max_args = EW_DEFAULT_MAX_ARGS;
 	env->max_arg_len = EW_DEFAULT_ARG_LEN;
 	env->reorder_ms = EW_DEFAULT_REORDER_MS;
@@ -375,6 +383,12 @@ enum ew_parse_result ew_parse_options(int argc, char **argv, struct env *env,
 				return bad(err, "--kernel-headers", optarg, "an existing directory");
 			env->kernel_headers = kernel_headers;
 			break;
+		case OPT_CACHE_DIR:
+			if (optarg[0] != '/' || strlen(optarg) >= PATH_MAX - 80)
+				return bad(err, "--cache-dir", optarg, "an absolute path");
+			env->cache_dir = optarg;
+			break;
+		case OPT_NO_CACHE: env->cache_dir = NULL; break;
 		case OPT_WATCH: env->watch = true; break;
 		case OPT_OUTPUT:
 			if (!*optarg)

@@ -36,6 +36,7 @@ struct env {
 	const char *attach;	/* auto, kprobe, tracepoint */
 	const char *probe;	/* NULL: the built-in probe */
 	const char *kernel_headers;	/* --kernel-headers DIR; NULL: found under /lib/modules */
+	const char *cache_dir;	/* the compile cache; NULL: --no-cache */
 	bool watch;		/* --watch: reload the probe when it is saved */
 	bool print_source;
 	bool selftest;

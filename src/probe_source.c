@@ -2,6 +2,7 @@
 #include "probe_source.h"
 #include "log.h"
 #include "trust.h"
+#include "invoker.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -162,6 +163,9 @@ int ew_probe_build(struct ew_probe_build *b, const struct env *env,
 		.cflags = b->flags,
 		.ncflags = i,
 		.kernel_headers = env->kernel_headers,
+		/* A reload's generation and pins are compiled in: never the same
+		 * text twice, so nothing for the cache. */
+		.cache_dir = ctl_pin ? NULL : env->cache_dir,
 		.verbose = env->verbose,
 		.dry_run = env->print_source,
 	};

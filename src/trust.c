@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "trust.h"
+#include "invoker.h"
 #include "log.h"
 
 #include <errno.h>
@@ -12,49 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
-
-/* SUDO_UID or SUDO_GID, when root was started by sudo; -1 otherwise. */
-static long sudo_id(const char *var)
-{
-	const char *s = getuid() == 0 ? getenv(var) : NULL;
-	char *end;
-	long v;
-
-	if (!s || !*s)
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < 0 || v >= (long)UINT32_MAX)
-		return -1;
-	return v;
-}
-
-uid_t ew_invoker(void)
-{
-	long v = sudo_id("SUDO_UID");
-
-	return v >= 0 ? (uid_t)v : getuid();
-}
-
-/* The invoker's group: SUDO_GID, else the one their passwd entry names. */
-static gid_t invoker_gid(uid_t uid)
-{
-	struct passwd *pw;
-	long v;
-
-	if (uid == getuid())
-		return getgid();
-	v = sudo_id("SUDO_GID");
-	if (v >= 0)
-		return (gid_t)v;
-	pw = getpwuid(uid);
-	return pw ? pw->pw_gid : (gid_t)-1;
-}
 
 /* What is being checked, for whom: messages name the option and its path. */
 struct check {
@@ -62,6 +23,9 @@ struct check {
 	const char *path;	/* as the person gave it */
 	uid_t also;		/* trusted besides root and the effective user */
 	bool reload;		/* a reload's re-read: a warning, tracing goes on */
+	bool sticky_ok;		/* the directory itself may be sticky (TMPDIR) */
+	char *why;		/* not NULL: the message goes here, not to the log */
+	size_t why_len;
 };
 
 static void say(const struct check *c, const char *hint, const char *fmt, ...)
@@ -75,7 +39,9 @@ static void say(const struct check *c, const char *hint, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (c->reload)
+	if (c->why)
+		snprintf(c->why, c->why_len, "%s: %s", c->path, msg);
+	else if (c->reload)
 		ew_warn_hint(hint, "%s %s: %s", c->opt, c->path, msg);
 	else
 		ew_err_hint(hint, "%s %s: %s", c->opt, c->path, msg);
@@ -152,13 +118,12 @@ static bool acl_lets_others_write(const char *path, const struct check *c)
 static const char *others_may_write(const char *path, const struct stat *st,
 				    const struct check *c)
 {
-	bool root_alone = group_root_is_root_alone();	/* first call: before the loop */
-
 	if (st->st_mode & S_IWOTH)
 		return "everyone";
 	if (acl_lets_others_write(path, c))
 		return "users its ACL names";
-	if ((st->st_mode & S_IWGRP) && (st->st_gid != 0 || !root_alone))
+	/* Only then the user database: most starts never read it. */
+	if ((st->st_mode & S_IWGRP) && (st->st_gid != 0 || !group_root_is_root_alone()))
 		return "its group";
 	return NULL;
 }
@@ -213,7 +178,7 @@ static int check_prefixes(const char *dir, const struct check *c, bool resolved)
 
 	if (n >= sizeof(p))
 		return -ENAMETOOLONG;
-	err = check_dir("/", c, n == 1);
+	err = check_dir("/", c, n == 1 && !c->sticky_ok);
 	for (i = 2; i <= n && !err; i++) {
 		struct stat st;
 
@@ -227,7 +192,7 @@ static int check_prefixes(const char *dir, const struct check *c, bool resolved)
 			    "refused: %s is a link uid %u made", p, (unsigned)st.st_uid);
 			return -EPERM;
 		}
-		err = check_dir(p, c, i == n);
+		err = check_dir(p, c, i == n && !c->sticky_ok);
 	}
 	return err;
 }
@@ -270,9 +235,9 @@ static void dir_of(const char *path, char *dir)
 		snprintf(dir, PATH_MAX, ".");
 }
 
-int ew_dir_trusted(const char *dir, const char *opt)
+int ew_dir_trusted(const char *dir, const char *opt, bool sticky_ok)
 {
-	const struct check c = { opt, dir, (uid_t)-1, false };
+	const struct check c = { opt, dir, (uid_t)-1, false, sticky_ok };
 	char real[PATH_MAX];
 
 	return check_dir_chain(&c, dir, real);
@@ -297,6 +262,8 @@ static int open_failed(const struct check *c, int err)
 
 int ew_output_open(const char *path, bool reopen)
 {
+	/* Known before the loop, whose reopens may not read /etc/group. */
+	group_root_is_root_alone();
 	const struct check c = { "--output", path, (uid_t)-1, reopen };
 	const char *base = strrchr(path, '/');
 	char dir[PATH_MAX], real[PATH_MAX];
@@ -362,92 +329,6 @@ int ew_output_open(const char *path, bool reopen)
 	return fd;
 }
 
-/* A file descriptor over a socket: the child that opened it as someone
- * else hands it back. */
-static int send_fd(int sock, int fd, int err)
-{
-	char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { &err, sizeof(err) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *cm;
-
-	if (fd >= 0) {
-		mh.msg_control = ctl;
-		mh.msg_controllen = sizeof(ctl);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	return sendmsg(sock, &mh, 0) == sizeof(err) ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char ctl[CMSG_SPACE(sizeof(int))];
-	int err = -EIO, fd = -1;
-	struct iovec iov = { &err, sizeof(err) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = ctl, .msg_controllen = sizeof(ctl) };
-	struct cmsghdr *cm;
-
-	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != sizeof(err))
-		return -EIO;
-	cm = CMSG_FIRSTHDR(&mh);
-	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd >= 0 ? fd : err < 0 ? err : -EIO;
-}
-
-/*
- * Opened as UID, with UID's groups (a child that becomes them, and hands
- * the descriptor back): what they could not read themselves, execwatch
- * does not read for them. Never through a final link: the caller resolved
- * the path and checked where it leads.
- */
-static int open_as(const char *path, uid_t uid, gid_t gid)
-{
-	const int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW;
-	int sv[2], fd, status;
-	pid_t pid;
-
-	if (uid == geteuid()) {
-		fd = open(path, flags);
-		return fd < 0 ? -errno : fd;
-	}
-	if (gid == (gid_t)-1)
-		return -EPERM;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		close(sv[0]);
-		close(sv[1]);
-		return -EAGAIN;
-	}
-	if (!pid) {
-		struct passwd *pw = getpwuid(uid);
-		gid_t groups[256];
-		int n = 256;
-
-		close(sv[0]);
-		if (!pw || getgrouplist(pw->pw_name, gid, groups, &n) < 0 ||
-		    setgroups(n, groups))
-			n = setgroups(1, &gid);
-		if (n < 0 || setresgid(gid, gid, gid) || setresuid(uid, uid, uid))
-			_exit(send_fd(sv[1], -1, -EPERM) ? 1 : 0);
-		fd = open(path, flags);
-		_exit(send_fd(sv[1], fd, fd < 0 ? -errno : 0) ? 1 : 0);
-	}
-	close(sv[1]);
-	fd = recv_fd(sv[0]);
-	close(sv[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return fd;
-}
-
 int ew_probe_open(const char *path, uid_t invoker, bool reload)
 {
 	const struct check c = { "--probe", path, invoker, reload };
@@ -468,7 +349,7 @@ int ew_probe_open(const char *path, uid_t invoker, bool reload)
 	err = check_dir_chain(&c, dir, real_dir);
 	if (err)
 		return err;
-	fd = open_as(resolved, invoker, invoker_gid(invoker));
+	fd = ew_open_as(resolved, invoker, ew_invoker_gid(invoker));
 	if (fd < 0)
 		return open_failed(&c, fd);
 	err = 0;
@@ -491,4 +372,25 @@ int ew_probe_open(const char *path, uid_t invoker, bool reload)
 		return err;
 	}
 	return fd;
+}
+
+int ew_cache_dir_ready(const char *dir, char *why, size_t len)
+{
+	const struct check c = { "--cache-dir", dir, (uid_t)-1, false, false, why, len };
+	char parent[PATH_MAX], real[PATH_MAX];
+	struct stat st;
+	int err;
+
+	if (lstat(dir, &st) && errno == ENOENT) {
+		dir_of(dir, parent);
+		err = check_dir_chain(&c, parent, real);
+		if (err)
+			return err;
+		if (mkdir(dir, 0700) && errno != EEXIST) {
+			err = -errno;
+			say(&c, NULL, "cannot create it: %s", strerror(-err));
+			return err;
+		}
+	}
+	return check_dir_chain(&c, dir, real);
 }

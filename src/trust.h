@@ -16,12 +16,17 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* Is DIR a directory only root can change, all the way from /? OPT names
- * where it came from ("--kernel-headers", "TMPDIR") in the message. */
-int ew_dir_trusted(const char *dir, const char *opt);
+/* Is DIR a directory only root can change, all the way from /? STICKY_OK:
+ * DIR itself may be one anyone can write if it is sticky (/tmp, where
+ * execwatch only makes a private directory of its own). OPT names where
+ * it came from ("--kernel-headers", "TMPDIR") in the message. */
+int ew_dir_trusted(const char *dir, const char *opt, bool sticky_ok);
 
-/* Who started execwatch: under sudo, SUDO_UID; else the real user. */
-uid_t ew_invoker(void);
+/* The compile cache's directory DIR, made 0700 if it is missing: 0 if
+ * only root can change it and the directories that lead to it, else
+ * -errno with the reason in WHY (nothing is logged). */
+int ew_cache_dir_ready(const char *dir, char *why, size_t len);
+
 
 /*
  * Opens --output PATH for appending: never through a symbolic link, never

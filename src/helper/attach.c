@@ -3,7 +3,10 @@
 #include "kallsyms.h"
 
 #include <bcc/bcc_common.h>
+#include <bpf/bpf.h>
 #include <bcc/libbpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -181,18 +184,92 @@ static int prog_type(enum how how)
 	}
 }
 
+/* ---- The programs: a BCC module's, or a cache entry's ---------------- */
+
+static const struct ew_cache_prog *cached_prog(const struct ew_program_set *set,
+					       const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < set->cached->nprogs; i++)
+		if (!strcmp(set->cached->progs[i].name, name))
+			return &set->cached->progs[i];
+	return NULL;
+}
+
+static bool defines(const struct ew_program_set *set, const char *name)
+{
+	return set->mod ? bpf_function_start(set->mod, name) != NULL :
+			  cached_prog(set, name) != NULL;
+}
+
+static size_t nfunctions(const struct ew_program_set *set)
+{
+	return set->mod ? bpf_num_functions(set->mod) : set->cached->nprogs;
+}
+
+static const char *function_name(const struct ew_program_set *set, size_t i)
+{
+	return set->mod ? bpf_function_name(set->mod, i) : set->cached->progs[i].name;
+}
+
+/*
+ * A cached program, with its function's BTF where the entry has it, as
+ * BCC loads it: bpftool then shows its whole name. A probe with functions
+ * of its own (bpf-to-bpf calls) needs a record for each, which the entry
+ * does not keep: that one is loaded without.
+ */
+static int load_cached(const struct ew_program_set *set, int type, const char *name)
+{
+	const struct ew_cache_prog *p = cached_prog(set, name);
+	int id = set->btf ? btf__find_by_name_kind(set->btf, name, BTF_KIND_FUNC) : -1;
+	struct bpf_func_info fi = { 0, id > 0 ? id : 0 };
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .kern_version = set->cached->kern_version);
+	int fd;
+
+	if (id > 0) {
+		opts.prog_btf_fd = set->btf_fd;
+		opts.func_info = &fi;
+		opts.func_info_cnt = 1;
+		opts.func_info_rec_size = sizeof(fi);
+		fd = bcc_prog_load_xattr(type, name, set->cached->license, p->insns,
+					 &opts, p->insn_cnt * sizeof(*p->insns),
+					 NULL, 0, true);
+		if (fd >= 0)
+			return fd;
+	}
+	memset(&opts, 0, sizeof(opts));
+	opts.sz = sizeof(opts);
+	opts.kern_version = set->cached->kern_version;
+	return bcc_prog_load_xattr(type, name, set->cached->license, p->insns, &opts,
+				   p->insn_cnt * sizeof(*p->insns), NULL, 0, true);
+}
+
+/* A BCC module's with its BTF (the verifier's messages then quote the
+ * probe's lines); a cached one's as plain instructions. */
+static int load(const struct ew_program_set *set, int type, const char *name)
+{
+	if (set->mod)
+		return bcc_func_load(set->mod, type, name,
+				     bpf_function_start(set->mod, name),
+				     bpf_function_size(set->mod, name),
+				     bpf_module_license(set->mod),
+				     bpf_module_kern_version(set->mod), 0, NULL, 0,
+				     NULL, -1);
+	return load_cached(set, type, name);
+}
+
 /* Loads NAME and attaches it to TARGET; the attachment's fd, or -1 with
  * errno and a message in err. */
-static int load_attach(void *mod, const char *name, enum how how,
-		       const char *target, int seq, char *err, int errlen)
+static int load_attach(const struct ew_program_set *set, const char *name,
+		       enum how how, const char *target, int seq, char *err,
+		       int errlen)
 {
 	char cat[64], ev[96];
 	const char *colon;
 	int fd, pfd;
 
-	fd = bcc_func_load(mod, prog_type(how), name, bpf_function_start(mod, name),
-			   bpf_function_size(mod, name), bpf_module_license(mod),
-			   bpf_module_kern_version(mod), 0, NULL, 0, NULL, -1);
+	fd = load(set, prog_type(how), name);
 	if (fd < 0) {
 		snprintf(err, errlen, "the kernel's verifier rejected %s() (%s)",
 			 name, strerror(errno));
@@ -251,8 +328,8 @@ static bool is_own(const char *name)
 
 /* A program a probe adds, by its BCC name; 0 (nothing) for other names:
  * a helper or a tail-call target is not attached. */
-static int attach_extra(void *mod, const char *name, struct ew_loaded *out,
-			char *err, int errlen)
+static int attach_extra(const struct ew_program_set *set, const char *name,
+			struct ew_loaded *out, char *err, int errlen)
 {
 	char target[160];
 	const char *p, *sep;
@@ -277,25 +354,27 @@ static int attach_extra(void *mod, const char *name, struct ew_loaded *out,
 	} else {
 		return 0;
 	}
-	return add_link(out, load_attach(mod, name, how, target, out->nlinks,
+	return add_link(out, load_attach(set, name, how, target, out->nlinks,
 					 err, errlen), err, errlen);
 }
 
-static int attach_extras(void *mod, struct ew_loaded *out, char *err, int errlen)
+static int attach_extras(const struct ew_program_set *set, struct ew_loaded *out,
+			 char *err, int errlen)
 {
-	size_t i, n = bpf_num_functions(mod);
+	size_t i, n = nfunctions(set);
 
 	for (i = 0; i < n; i++) {
-		const char *name = bpf_function_name(mod, i);
+		const char *name = function_name(set, i);
 
 		if (name && !is_own(name) &&
-		    attach_extra(mod, name, out, err, errlen))
+		    attach_extra(set, name, out, err, errlen))
 			return -1;
 	}
 	return 0;
 }
 
-int ew_load_and_attach(void *mod, const struct ew_attach_plan *plan,
+int ew_load_and_attach(const struct ew_program_set *set,
+		       const struct ew_attach_plan *plan,
 		       struct ew_loaded *out, char *err, int errlen,
 		       void (*info)(const char *what))
 {
@@ -306,7 +385,7 @@ int ew_load_and_attach(void *mod, const struct ew_attach_plan *plan,
 	for (p = progs_for(plan->mech); p->name; p++) {
 		const char *target = p->target ? p->target : plan->fn[p->fn];
 
-		if (!bpf_function_start(mod, p->name)) {
+		if (!defines(set, p->name)) {
 			if (!p->required)
 				continue;
 			snprintf(err, errlen,
@@ -322,14 +401,14 @@ int ew_load_and_attach(void *mod, const struct ew_attach_plan *plan,
 				info(what);
 			continue;
 		}
-		if (add_link(out, load_attach(mod, p->name, p->how, target,
+		if (add_link(out, load_attach(set, p->name, p->how, target,
 					      out->nlinks, err, errlen), err, errlen))
 			goto fail;
 		snprintf(what, sizeof(what), "attached: %s to %s", p->name, target);
 		if (info)
 			info(what);
 	}
-	if (!attach_extras(mod, out, err, errlen))
+	if (!attach_extras(set, out, err, errlen))
 		return 0;
 fail:
 	close_links(out);

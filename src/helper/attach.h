@@ -3,6 +3,8 @@
 #ifndef EXECWATCH_ATTACH_H
 #define EXECWATCH_ATTACH_H
 
+#include "cache.h"
+
 #include <stdbool.h>
 
 enum ew_mech { EW_MECH_KPROBE, EW_MECH_TRACEPOINT };
@@ -32,15 +34,25 @@ struct ew_loaded {
 	int nlinks;
 };
 
+/* The probe's programs: a BCC module's, just compiled, or a cache entry's,
+ * whose map references hold the descriptors of maps made for it. */
+struct ew_program_set {
+	void *mod;				/* or NULL, and: */
+	const struct ew_cache_entry *cached;
+	int btf_fd;				/* its BTF, loaded; -1: none */
+	const struct btf *btf;			/* the same, parsed */
+};
+
 /*
- * Loads the programs of MOD (a BCC module) and attaches them: the probe's
+ * Loads the programs of SET and attaches them: the probe's
  * own programs for the plan's mechanism (those for the 32-bit entry where
  * the kernel has it), then any a probe adds under BCC's names
  * (tracepoint__CAT__EVENT, raw_tracepoint__EVENT, kprobe__FN,
  * kretprobe__FN). On failure returns -1 with a message in err and leaves
  * nothing attached. INFO, when not NULL, is told what was attached.
  */
-int ew_load_and_attach(void *mod, const struct ew_attach_plan *plan,
+int ew_load_and_attach(const struct ew_program_set *set,
+		       const struct ew_attach_plan *plan,
 		       struct ew_loaded *out, char *err, int errlen,
 		       void (*info)(const char *what));
 

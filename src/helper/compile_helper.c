@@ -11,8 +11,14 @@
 #include "../privileges.h"
 #include "attach.h"
 #include "btf_offsets.h"
+#include "cache.h"
+#include "cached.h"
+#include "diagnostics.h"
+#include "kallsyms.h"
 #include "kheaders.h"
 #include "line_marks.h"
+#include "reply.h"
+#include "request.h"
 
 #include <bcc/bcc_common.h>
 #include <bcc/libbpf.h>
@@ -25,7 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -33,137 +39,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_CFLAGS 128
-#define MAX_HEADERS 8
-
-struct request {
-	char *source;
-	char *name;
-	char *attach;
-	char *header_name[MAX_HEADERS];
-	char *header_text[MAX_HEADERS];
-	int nheaders;
-	char *cflags[MAX_CFLAGS];
-	int ncflags;
-	char *workdir;		/* made, and removed, by execwatch */
-	bool verbose;
-	bool dry_run;
-};
-
-static int sock = EW_HELPER_FD;
-
-static void say(uint32_t type, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	ew_send_str(sock, type, buf);
-}
-
-static void say_info(const char *what)
-{
-	say(EW_MSG_INFO, "%s", what);
-}
-
-static int fail(const char *msg, const char *hint)
-{
-	char buf[2048];
-	size_t n = snprintf(buf, sizeof(buf), "%s", msg);
-
-	if (n >= sizeof(buf) - 1)
-		n = sizeof(buf) - 2;
-	n += 1 + snprintf(buf + n + 1, sizeof(buf) - n - 1, "%s", hint ? hint : "");
-	ew_send(sock, EW_MSG_ERROR, buf, n > sizeof(buf) ? sizeof(buf) : n);
-	return 1;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int add_flag(struct request *rq, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	if (rq->ncflags >= MAX_CFLAGS)
-		return -E2BIG;
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return -ENOMEM;
-	rq->cflags[rq->ncflags++] = s;
-	return 0;
-}
-
-static int read_request(struct request *rq)
-{
-	for (;;) {
-		struct ew_frame f;
-		int err = ew_recv(sock, &f);
-
-		if (err)
-			return err;
-		switch (f.type) {
-		case EW_REQ_SOURCE:
-			rq->source = f.data;
-			break;
-		case EW_REQ_WORKDIR:
-			rq->workdir = f.data;
-			break;
-		case EW_REQ_NAME:
-			rq->name = f.data;
-			break;
-		case EW_REQ_ATTACH:
-			rq->attach = f.data;
-			break;
-		case EW_REQ_HEADER:
-			if (rq->nheaders >= MAX_HEADERS)
-				return -E2BIG;
-			rq->header_name[rq->nheaders] = f.data;
-			rq->header_text[rq->nheaders++] = f.data + strlen(f.data) + 1;
-			break;
-		case EW_REQ_CFLAG:
-			if (rq->ncflags >= MAX_CFLAGS)
-				return -E2BIG;
-			rq->cflags[rq->ncflags++] = f.data;
-			break;
-		case EW_REQ_VERBOSE:
-			rq->verbose = true;
-			free(f.data);
-			break;
-		case EW_REQ_DRY_RUN:
-			rq->dry_run = true;
-			free(f.data);
-			break;
-		case EW_REQ_GO:
-			free(f.data);
-			return rq->source && rq->name && rq->attach ? 0 : -EINVAL;
-		default:
-			free(f.data);
-			return -EPROTO;
-		}
-		f.data = NULL;
-		ew_frame_free(&f);
-	}
-}
+/* The kernel headers BCC compiles against (check_headers). */
+static struct ew_kheaders kh;
 
 static int check_headers(void)
 {
 	struct utsname un;
-	struct ew_kheaders kh;
 
 	uname(&un);
-	say(EW_MSG_INFO, "kernel: Linux %s %s", un.release, un.machine);
+	ew_say(EW_MSG_INFO, "kernel: Linux %s %s", un.release, un.machine);
 	ew_find_kheaders("/lib/modules", "/sys/kernel/kheaders.tar.xz",
 			 un.release, &kh);
 	if (!kh.found) {
@@ -172,16 +56,16 @@ static int check_headers(void)
 		snprintf(msg, sizeof(msg),
 			 "no kernel headers for Linux %s (BCC compiles the probe against them)",
 			 un.release);
-		return fail(msg, "install linux-headers-$(uname -r), or run scripts/setup.sh, which links the distribution's generic headers when no matching package exists");
+		return ew_fail(msg, "install linux-headers-$(uname -r), or run scripts/setup.sh, which links the distribution's generic headers when no matching package exists");
 	}
 	if (kh.in_kernel)
-		say(EW_MSG_INFO, "headers: the kernel's own %s (match the running kernel)",
+		ew_say(EW_MSG_INFO, "headers: the kernel's own %s (match the running kernel)",
 		    kh.path);
 	else if (kh.matches)
-		say(EW_MSG_INFO, "headers: %s (%s, match the running kernel)",
+		ew_say(EW_MSG_INFO, "headers: %s (%s, match the running kernel)",
 		    kh.path, kh.release);
 	else
-		say(EW_MSG_INFO, "headers: %s (%s) do NOT match the running kernel %s: struct layouts come from BTF instead",
+		ew_say(EW_MSG_INFO, "headers: %s (%s) do NOT match the running kernel %s: struct layouts come from BTF instead",
 		    kh.path, *kh.release ? kh.release : "unknown version", un.release);
 	return 0;
 }
@@ -200,12 +84,12 @@ static int ensure_tracefs(void)
 			err = EACCES;
 	}
 	if (err == EACCES)
-		return fail("cannot read tracefs (/sys/kernel/tracing): permission denied",
+		return ew_fail("cannot read tracefs (/sys/kernel/tracing): permission denied",
 			    "without root, tracing also needs read access to tracefs; run it with sudo, or mount tracefs with a gid or mode that lets this user read it");
 	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0)
-		say(EW_MSG_INFO, "tracefs: mounted on /sys/kernel/tracing");
+		ew_say(EW_MSG_INFO, "tracefs: mounted on /sys/kernel/tracing");
 	else
-		say(EW_MSG_WARN, "tracefs is not mounted and mounting it failed (%s): try mount -t tracefs nodev /sys/kernel/tracing",
+		ew_say(EW_MSG_WARN, "tracefs is not mounted and mounting it failed (%s): try mount -t tracefs nodev /sys/kernel/tracing",
 		    strerror(errno));
 	return 0;
 }
@@ -231,11 +115,11 @@ static void spec_text(const struct ew_offset_spec *s, char *buf, size_t len)
  * passed as -DNAME=VALUE. What this kernel lacks stays undefined, with a
  * warning: the probe decides, with #ifdef, whether it can do without.
  */
-static int add_btf_offsets(struct request *rq)
+static int add_btf_offsets(struct ew_request *rq)
 {
 	struct ew_offset_spec specs[EW_MAX_SPECS];
 	unsigned bad_line = 0;
-	double t0 = now_ms();
+	double t0 = ew_now_ms();
 	struct btf *btf;
 	int n, i;
 
@@ -247,13 +131,13 @@ static int add_btf_offsets(struct request *rq)
 			 "%s has more than %d btf: lines" :
 			 "%s:%u: a btf: line execwatch cannot read",
 			 rq->name, n == -E2BIG ? EW_MAX_SPECS : bad_line);
-		return fail(msg, "write NAME = type.member, type.member:bit, sizeof(type) or type::ENUMERATOR");
+		return ew_fail(msg, "write NAME = type.member, type.member:bit, sizeof(type) or type::ENUMERATOR");
 	}
 	if (!n)
 		return 0;
 	btf = btf__load_vmlinux_btf();
 	if (!btf)
-		return fail("this kernel has no BTF (/sys/kernel/btf/vmlinux) to take the probe's struct offsets from",
+		return ew_fail("this kernel has no BTF (/sys/kernel/btf/vmlinux) to take the probe's struct offsets from",
 			    "execwatch needs a kernel built with CONFIG_DEBUG_INFO_BTF=y, as Debian's, Ubuntu's and Fedora's are");
 	for (i = 0; i < n; i++) {
 		long v = ew_btf_resolve(btf, &specs[i]);
@@ -261,22 +145,22 @@ static int add_btf_offsets(struct request *rq)
 
 		spec_text(&specs[i], what, sizeof(what));
 		if (v < 0) {
-			say(EW_MSG_WARN, "kernel BTF has no %s: %s is left undefined",
+			ew_say(EW_MSG_WARN, "kernel BTF has no %s: %s is left undefined",
 			    what, specs[i].macro);
 			continue;
 		}
-		add_flag(rq, "-D%s=%ld", specs[i].macro, v);
-		say(EW_MSG_INFO, "offset: %s %s = %ld (BTF)", specs[i].macro, what, v);
+		ew_add_flag(rq, "-D%s=%ld", specs[i].macro, v);
+		ew_say(EW_MSG_INFO, "offset: %s %s = %ld (BTF)", specs[i].macro, what, v);
 	}
 	btf__free(btf);
-	say(EW_MSG_INFO, "BTF: %d offsets resolved from /sys/kernel/btf/vmlinux in %.1f ms",
-	    n, now_ms() - t0);
+	ew_say(EW_MSG_INFO, "BTF: %d offsets resolved from /sys/kernel/btf/vmlinux in %.1f ms",
+	    n, ew_now_ms() - t0);
 	return 0;
 }
 
 /* Headers the probe includes ("event.h") live in a private directory,
  * which execwatch made for this compile and removes after it. */
-static int write_headers(const struct request *rq, const char *dir)
+static int write_headers(const struct ew_request *rq, const char *dir)
 {
 	int i;
 
@@ -300,7 +184,7 @@ static int write_headers(const struct request *rq, const char *dir)
 	return 0;
 }
 
-static void remove_headers(const struct request *rq, const char *dir)
+static void remove_headers(const struct ew_request *rq, const char *dir)
 {
 	char path[PATH_MAX];
 	int i;
@@ -311,111 +195,66 @@ static void remove_headers(const struct request *rq, const char *dir)
 			unlink(path);
 }
 
-/* Replace every occurrence of FROM in S with TO; returns a new string. */
-static char *replace_all(const char *s, const char *from, const char *to)
+/* Sends what clang said, as the user should read it; returns that text
+ * (NULL if nothing), for the cache. */
+static char *send_diagnostics(const char *raw, const struct ew_request *rq,
+			      const char *hdr_dir)
 {
-	size_t fl = strlen(from), tl = strlen(to), n = 0;
-	const char *p;
-	char *out, *o;
-
-	for (p = s; (p = strstr(p, from)); p += fl)
-		n++;
-	out = malloc(strlen(s) + n * (tl > fl ? tl - fl : 0) + 1);
-	if (!out)
-		return NULL;
-	for (o = out; (p = strstr(s, from)); s = p + fl) {
-		memcpy(o, s, p - s);
-		o += p - s;
-		memcpy(o, to, tl);
-		o += tl;
-	}
-	strcpy(o, s);
-	return out;
-}
-
-/* BCC and clang write diagnostics to stderr: catch them in a memfd. */
-struct capture {
-	int saved;
-	int fd;
-};
-
-static int capture_start(struct capture *c)
-{
-	fflush(stderr);
-	c->fd = memfd_create("execwatch-diag", MFD_CLOEXEC);
-	c->saved = dup(STDERR_FILENO);
-	if (c->fd < 0 || c->saved < 0 || dup2(c->fd, STDERR_FILENO) < 0)
-		return -errno;
-	return 0;
-}
-
-static char *capture_end(struct capture *c)
-{
-	struct stat st;
-	char *buf = NULL;
-	ssize_t n;
-
-	fflush(stderr);
-	dup2(c->saved, STDERR_FILENO);
-	close(c->saved);
-	if (fstat(c->fd, &st) == 0 && (buf = calloc(1, st.st_size + 1))) {
-		n = pread(c->fd, buf, st.st_size, 0);
-		if (n < 0)
-			n = 0;
-		buf[n] = 0;
-	}
-	close(c->fd);
-	return buf;
-}
-
-static void send_diagnostics(const char *raw, const struct request *rq,
-			     const char *hdr_dir)
-{
-	char prefix[PATH_MAX + 2];
-	char *a, *b;
+	char *text;
 
 	if (!raw || !*raw)
-		return;
-	snprintf(prefix, sizeof(prefix), "%s/", hdr_dir);
-	a = replace_all(raw, "/virtual/main.c", rq->name);
-	b = a ? replace_all(a, prefix, "") : NULL;
-	ew_send_str(sock, EW_MSG_DIAG, b ? b : raw);
-	free(a);
-	free(b);
+		return NULL;
+	text = ew_diag_for_user(raw, rq->name, hdr_dir);
+	ew_send_str(ew_reply_sock, EW_MSG_DIAG, text ? text : raw);
+	return text;
 }
 
-static int send_fds(void *mod, const struct ew_loaded *ld)
+/*
+ * BCC's rewriter asks the kernel's symbol table whether bpf_probe_read_user
+ * and its kin exist, once per call in the probe, and each time reads all
+ * of /proc/kallsyms (120,000 lines here) and rebuilds a map of it: half the
+ * compile's time. The answer is in a handful of lines: for the compile,
+ * in a mount namespace of the helper's own, /proc/kallsyms is a file of
+ * just the bpf_probe_read* symbols (real addresses; BCC ignores zeros).
+ * Where the helper may not make one (no CAP_SYS_ADMIN: a systemd unit's
+ * bounding set), the compile is only slower.
+ */
+static bool small_kallsyms(const char *dir)
 {
-	struct ew_fd_desc desc[EW_MAX_FDS];
-	int fds[EW_MAX_FDS], n = 0, i;
-	size_t t, ntables = bpf_num_tables(mod);
+	char path[PATH_MAX];
+	FILE *in, *out;
+	int n = 0;
 
-	memset(desc, 0, sizeof(desc));
-	for (i = 0; i < ld->nlinks; i++) {
-		desc[n].kind = EW_FD_LINK;
-		snprintf(desc[n].name, EW_NAME_LEN, "link%d", i);
-		fds[n++] = ld->links[i];
+	if ((size_t)snprintf(path, sizeof(path), "%s/kallsyms", dir) >= sizeof(path))
+		return false;
+	in = fopen("/proc/kallsyms", "re");
+	out = fopen(path, "wxe");
+	if (in && out)
+		n = ew_kallsyms_copy(in, out, "bpf_probe_read");
+	if (in)
+		fclose(in);
+	if (out && fclose(out))
+		n = 0;
+	if (n < 2 || unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount(path, "/proc/kallsyms", NULL, MS_BIND, NULL)) {
+		unlink(path);
+		return false;
 	}
-	for (t = 0; t < ntables && n < EW_MAX_FDS; t++) {
-		desc[n].kind = EW_FD_MAP;
-		desc[n].map_type = bpf_table_type_id(mod, t);
-		desc[n].key_size = bpf_table_key_size_id(mod, t);
-		desc[n].value_size = bpf_table_leaf_size_id(mod, t);
-		desc[n].max_entries = bpf_table_max_entries_id(mod, t);
-		snprintf(desc[n].name, EW_NAME_LEN, "%s", bpf_table_name(mod, t));
-		fds[n++] = bpf_table_fd_id(mod, t);
-	}
-	return ew_send_fds(sock, desc, fds, n);
+	unlink(path);	/* the mount keeps it */
+	return true;
 }
 
-static int compile_and_attach(struct request *rq, struct ew_attach_plan *plan)
+static int compile_and_attach(struct ew_request *rq, struct ew_attach_plan *plan,
+			      const uint8_t *key)
 {
 	const char *dir = rq->workdir;
-	char err[512], *diag, *marked, *quote_dir = NULL;
-	const char *cflags[MAX_CFLAGS + 1];
+	char err[512], *diag, *said, *marked, *quote_dir = NULL;
+	const char *cflags[EW_MAX_CFLAGS + 1];
 	struct ew_loaded ld;
-	struct capture cap;
+	struct ew_capture cap;
 	double t0, t1, t2;
+	bool small;
 	void *mod;
 	int ret;
 
@@ -429,53 +268,62 @@ static int compile_and_attach(struct request *rq, struct ew_attach_plan *plan)
 	if (write_headers(rq, dir) || chdir(dir) ||
 	    asprintf(&quote_dir, "-iquote%s", dir) < 0) {
 		remove_headers(rq, dir);
-		return 1 + fail("cannot write the probe's headers to its directory", NULL);
+		return 1 + ew_fail("cannot write the probe's headers to its directory", NULL);
 	}
-	if (capture_start(&cap)) {
+	if (ew_capture_start(&cap)) {
 		remove_headers(rq, dir);
 		free(quote_dir);
-		return 1 + fail("cannot capture compiler output", NULL);
+		return 1 + ew_fail("cannot capture compiler output", NULL);
 	}
 	cflags[0] = quote_dir;
 	memcpy(cflags + 1, rq->cflags, rq->ncflags * sizeof(cflags[0]));
 	marked = ew_mark_lines(rq->source, rq->name);
-	t0 = now_ms();
+	t0 = ew_now_ms();
+	small = small_kallsyms(dir);
 	mod = marked ? bpf_module_create_c_from_string(marked, 0, cflags,
 						       rq->ncflags + 1, true, NULL) : NULL;
+	if (small)
+		umount2("/proc/kallsyms", MNT_DETACH);
 	free(marked);
 	free(quote_dir);
-	t1 = now_ms();
-	ret = mod ? ew_load_and_attach(mod, plan, &ld, err, sizeof(err), say_info) : -1;
-	t2 = now_ms();
-	diag = capture_end(&cap);
+	t1 = ew_now_ms();
+	ret = mod ? ew_load_and_attach(&(struct ew_program_set){ mod, NULL, -1, NULL }, plan,
+				       &ld, err, sizeof(err), ew_say_info) : -1;
+	t2 = ew_now_ms();
+	diag = ew_capture_end(&cap);
 	remove_headers(rq, dir);
-	send_diagnostics(diag, rq, dir);
+	said = send_diagnostics(diag, rq, dir);
 	free(diag);
 	if (!mod) {
+		free(said);
 		char msg[PATH_MAX + 64];
 
 		snprintf(msg, sizeof(msg), "%s: the probe failed to compile",
 			 rq->name);
-		fail(msg, "fix the errors above (file:line:column), or run without --probe to use the built-in probe");
+		ew_fail(msg, "fix the errors above (file:line:column), or run without --probe to use the built-in probe");
 		return 2;
 	}
-	say(EW_MSG_INFO, "compile: %.0f ms (clang inside libbcc)", t1 - t0);
+	ew_say(EW_MSG_INFO, "compile: %.0f ms (clang inside libbcc)", t1 - t0);
 	if (ret) {
 		char msg[PATH_MAX + 600];
 
+		free(said);
 		snprintf(msg, sizeof(msg), "%s: %s", rq->name, err);
 		if (plan->mech == EW_MECH_KPROBE && plan->fallback_allowed) {
-			say(EW_MSG_WARN, "%s; falling back to tracepoints", msg);
+			ew_say(EW_MSG_WARN, "%s; falling back to tracepoints", msg);
 			return 1;
 		}
-		fail(msg, "see the kernel's log above; docs/probes.md lists what a probe must define");
+		ew_fail(msg, "see the kernel's log above; docs/probes.md lists what a probe must define");
 		return 2;
 	}
-	say(EW_MSG_INFO, "load+attach: %.0f ms, %d programs attached", t2 - t1,
+	ew_say(EW_MSG_INFO, "load+attach: %.0f ms, %d programs attached", t2 - t1,
 	    ld.nlinks);
-	ew_send_str(sock, EW_MSG_ATTACH,
+	if (key)
+		ew_cache_store(rq, key, mod, said);
+	free(said);
+	ew_send_str(ew_reply_sock, EW_MSG_ATTACH,
 		    plan->mech == EW_MECH_KPROBE ? "kprobe" : "tracepoint");
-	return send_fds(mod, &ld) ? 2 : 0;
+	return ew_reply_fds(mod, NULL, NULL, &ld) ? 2 : 0;
 }
 
 /*
@@ -488,15 +336,17 @@ static bool asked_by_parent(void)
 	struct ucred peer;
 	socklen_t len = sizeof(peer);
 
-	return !getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &peer, &len) &&
+	return !getsockopt(ew_reply_sock, SOL_SOCKET, SO_PEERCRED, &peer, &len) &&
 	       peer.pid == getppid() && peer.uid == geteuid();
 }
 
 int main(void)
 {
-	struct request rq = { 0 };
+	struct ew_request rq = { 0 };
+	uint8_t key[EW_CACHE_KEY_LEN];
 	struct ew_attach_plan plan;
 	int i, base, ret;
+	bool cached;
 
 	/* BCC prints some messages on stdout; stdout belongs to the events. */
 	dup2(STDERR_FILENO, STDOUT_FILENO);
@@ -507,8 +357,7 @@ int main(void)
 		ew_err("this program is started by execwatch, which it answers on descriptor 3");
 		return 2;
 	}
-	if (read_request(&rq)) {
-		ew_log_init("execwatch-compile", false);
+	if (ew_read_request(ew_reply_sock, &rq)) {
 		ew_err("bad request; this program is started by execwatch");
 		return 2;
 	}
@@ -517,21 +366,26 @@ int main(void)
 	if (add_btf_offsets(&rq))
 		goto done;
 	if (ew_plan_attach(rq.attach, &plan)) {
-		fail(plan.reason, NULL);
+		ew_fail(plan.reason, NULL);
 		goto done;
 	}
-	add_flag(&rq, "-DEW_NR_CPUS=%d", libbpf_num_possible_cpus());
+	ew_add_flag(&rq, "-DEW_NR_CPUS=%d", libbpf_num_possible_cpus());
 	base = rq.ncflags;
+	cached = ew_cache_usable(&rq);
 	for (;;) {
-		say(EW_MSG_INFO, "attach: %s", plan.reason);
+		ew_say(EW_MSG_INFO, "attach: %s", plan.reason);
 		if (plan.mech == EW_MECH_KPROBE)
-			add_flag(&rq, "-DEW_ATTACH_KPROBE");
+			ew_add_flag(&rq, "-DEW_ATTACH_KPROBE");
 		if (rq.dry_run) {
 			for (i = 0; i < rq.ncflags; i++)
-				ew_send_str(sock, EW_MSG_CFLAG, rq.cflags[i]);
+				ew_send_str(ew_reply_sock, EW_MSG_CFLAG, rq.cflags[i]);
 			break;
 		}
-		ret = compile_and_attach(&rq, &plan);
+		ret = 1;
+		if (cached && !ew_cache_key_of(&rq, &plan, &kh, key))
+			ret = ew_cache_load(&rq, &plan, key);
+		if (ret == 1)
+			ret = compile_and_attach(&rq, &plan, cached ? key : NULL);
 		if (!ret)
 			break;
 		if (ret == 2 || plan.mech != EW_MECH_KPROBE || !plan.fallback_allowed)
@@ -544,7 +398,7 @@ int main(void)
 		snprintf(plan.reason, sizeof(plan.reason),
 			 "tracepoints: the kprobes failed to attach (above)");
 	}
-	ew_send(sock, EW_MSG_DONE, NULL, 0);
+	ew_send(ew_reply_sock, EW_MSG_DONE, NULL, 0);
 done:
 	return 0;
 }

@@ -59,3 +59,16 @@ bool ew_kallsyms_has(FILE *kallsyms, const char *sym)
 			return true;
 	return false;
 }
+
+int ew_kallsyms_copy(FILE *kallsyms, FILE *out, const char *prefix)
+{
+	char line[512], name[256];
+	size_t len = strlen(prefix);
+	int n = 0;
+
+	while (fgets(line, sizeof(line), kallsyms))
+		if (sscanf(line, "%*s %*c %255s", name) == 1 &&
+		    !strncmp(name, prefix, len) && fputs(line, out) >= 0)
+			n++;
+	return n;
+}

@@ -17,4 +17,8 @@ int ew_syscall_fnname(FILE *kallsyms, const char *name, char *out,
 /* Is SYM a text symbol ("__ia32_compat_sys_execve")? */
 bool ew_kallsyms_has(FILE *kallsyms, const char *sym);
 
+/* Copies to OUT the lines of the symbols whose names start with PREFIX;
+ * returns how many. */
+int ew_kallsyms_copy(FILE *kallsyms, FILE *out, const char *prefix);
+
 #endif

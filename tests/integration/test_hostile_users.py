@@ -400,13 +400,17 @@ class Compile(unittest.TestCase):
                     f.write("#define EW_FILTER_UID 4242\n#error planted event.h\n")
             env = dict(os.environ, CPATH=evil, C_INCLUDE_PATH=evil,
                        BCC_KERNEL_SOURCE=evil, BCC_SYMFS=evil)
-            t = Tracer("--probe", probe, "-o", "json", env=env)
+            t = Tracer("--probe", probe, "-o", "json", "-v", env=env)
             (pid, _), _ = run_execer("fork-execv", "/bin/true", "compiled-as-ours")
             ev = t.wait_event(lambda e: e["pid"] == pid)
             self.assertEqual(t.stop(), 0)
             self.assertEqual(ev["argv"], ["/bin/true", "compiled-as-ours"])
             self.assertIn("warning: BCC_KERNEL_SOURCE is ignored", t.stderr())
             self.assertNotIn("planted", t.stderr())
+            # compiled, not loaded from the cache: mine.h is not in its key
+            self.assertIn('cache: not used: the probe includes "mine.h" from its directory',
+                          t.stderr())
+            self.assertIn("compile: ", t.stderr())
         finally:
             shutil.rmtree(d)
             shutil.rmtree(evil)
@@ -441,7 +445,8 @@ class Compile(unittest.TestCase):
             # Relative, from /lib/modules/<release>: Debian's "source" half
             # holds include/linux/kconfig.h, so the check passes; BCC, in
             # the compile's directory, would have missed it and gone to /tmp.
-            r = subprocess.run([ewtest.EXECWATCH, "--kernel-headers", "source", "--duration", "1"],
+            r = subprocess.run([ewtest.EXECWATCH, "--kernel-headers", "source", "--no-cache",
+                                "--duration", "1"],
                                cwd="/lib/modules/" + rel, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, timeout=ewtest.WAIT)
             self.assertNotIn(b"planted", r.stderr)
@@ -449,12 +454,30 @@ class Compile(unittest.TestCase):
         finally:
             shutil.rmtree(planted, ignore_errors=True)
 
+    def test_9_tmpdir_sticky_or_roots_alone(self):
+        """TMPDIR only holds execwatch's private, unguessable directory: a
+        sticky /tmp is fine; one anyone may rename entries in is not."""
+        r = subprocess.run([ewtest.EXECWATCH, "--duration", "0.1"], env=dict(os.environ, TMPDIR="/tmp"),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=ewtest.WAIT)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        d = tempfile.mkdtemp()
+        try:
+            os.chmod(d, 0o777)
+            r = subprocess.run([ewtest.EXECWATCH, "--duration", "0.1"], env=dict(os.environ, TMPDIR=d),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=ewtest.WAIT)
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("TMPDIR %s: refused: directory %s is writable by everyone" % (d, d),
+                          one_line(r.stderr))
+        finally:
+            shutil.rmtree(d)
+
     def test_9_interrupted_compile_leaves_no_directory(self):
         tmp = tempfile.mkdtemp()
         env = dict(os.environ, TMPDIR=tmp)
         try:
             for sig in (signal.SIGINT, signal.SIGKILL):
-                p = subprocess.Popen([ewtest.EXECWATCH], env=env, stdout=subprocess.DEVNULL,
+                p = subprocess.Popen([ewtest.EXECWATCH, "--no-cache"], env=env,
+                                     stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE)
                 # The compile has its directory: stop execwatch there.
                 deadline = time.monotonic() + ewtest.WAIT

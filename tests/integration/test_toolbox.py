@@ -291,6 +291,11 @@ class SystemdUnit(unittest.TestCase):
         self.assertIn(logdir, self.one("ReadWritePaths").split())
         self.assertEqual("/var/log/" + self.one("LogsDirectory"), logdir)
 
+    def test_cache_directory(self):
+        # writable under ProtectSystem=strict, root's alone as execwatch checks
+        self.assertEqual(self.one("CacheDirectory"), "execwatch")
+        self.assertEqual(self.one("CacheDirectoryMode"), "0700")
+
     def test_sandbox(self):
         caps = {"CAP_BPF", "CAP_PERFMON", "CAP_SYS_RESOURCE"}
         self.assertEqual(set(self.one("CapabilityBoundingSet").split()), caps)
@@ -311,7 +316,8 @@ class SystemdUnit(unittest.TestCase):
 class DaemonSet(unittest.TestCase):
     HOST_PATHS = {"/sys/kernel/btf": True, "/sys/kernel/tracing": None,
                   "/sys/kernel/debug": None, "/lib/modules": True,
-                  "/usr/src": True, "/sys/fs/cgroup": True}
+                  "/usr/src": True, "/sys/fs/cgroup": True,
+                  "/var/cache/execwatch": False}  # the compile cache, written
 
     @classmethod
     def setUpClass(cls):
@@ -341,6 +347,8 @@ class DaemonSet(unittest.TestCase):
                 self.assertEqual(m["mountPath"], path)
                 if read_only:
                     self.assertIs(m.get("readOnly"), True)
+                elif read_only is False:
+                    self.assertFalse(m.get("readOnly", False))
 
     def test_json_lines_on_stdout(self):
         args = self.c["args"]

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "trust.h"
+#include "invoker.h"
 
 #define OTHER 65534
 
@@ -310,12 +311,22 @@ static void test_probe_fifo(void **state)
 
 static void test_dir_trusted(void **state)
 {
-	assert_int_equal(ew_dir_trusted(dir, "TMPDIR"), 0);
-	assert_int_equal(ew_dir_trusted("/", "TMPDIR"), 0);
+	assert_int_equal(ew_dir_trusted(dir, "TMPDIR", true), 0);
+	assert_int_equal(ew_dir_trusted("/", "TMPDIR", true), 0);
+	/* Sticky and open to all (/tmp): fine for TMPDIR, where execwatch
+	 * makes a private directory; never for headers it reads. */
+	assert_int_equal(mkdir(at("tmp"), 01777), 0);
+	assert_int_equal(chmod(at("tmp"), 01777), 0);
+	assert_int_equal(ew_dir_trusted(at("tmp"), "TMPDIR", true), 0);
+	EXPECT_REFUSED(ew_dir_trusted(at("tmp"), "--kernel-headers", false), EPERM,
+		       "writable by everyone");
+	assert_int_equal(chmod(at("tmp"), 0777), 0);
+	EXPECT_REFUSED(ew_dir_trusted(at("tmp"), "TMPDIR", true), EPERM,
+		       "writable by everyone");
 	need_root();
 	assert_int_equal(mkdir(at("headers"), 0755), 0);
 	assert_int_equal(chown(at("headers"), OTHER, OTHER), 0);
-	EXPECT_REFUSED(ew_dir_trusted(at("headers"), "--kernel-headers"), EPERM,
+	EXPECT_REFUSED(ew_dir_trusted(at("headers"), "--kernel-headers", false), EPERM,
 		       "--kernel-headers");
 }
 

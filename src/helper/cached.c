@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "cached.h"
+#include "../helper_proto.h"
+#include "compiled.h"
+#include "diagnostics.h"
+#include "reply.h"
+
+#include <bcc/bcc_version.h>
+#include <link.h>
+#include <bpf/btf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+static void key_add_file(struct ew_cache_key *k, const char *path)
+{
+	char buf[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	while (fd >= 0 && (n = read(fd, buf, sizeof(buf))) > 0)
+		ew_cache_key_add(k, buf, n);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Where a path leads, and when that changed: a headers package upgraded
+ * in place is new headers. */
+static void key_add_dir(struct ew_cache_key *k, const char *path)
+{
+	char real[PATH_MAX];
+	struct stat st = { 0 };
+
+	if (!realpath(path, real))
+		snprintf(real, sizeof(real), "%s", path);
+	stat(real, &st);
+	ew_cache_key_add_str(k, real);
+	ew_cache_key_add(k, &st.st_ino, sizeof(st.st_ino));
+	ew_cache_key_add(k, &st.st_mtim, sizeof(st.st_mtim));
+}
+
+static void key_add_object(struct ew_cache_key *k, const char *path)
+{
+	struct stat st = { 0 };
+
+	stat(path, &st);
+	ew_cache_key_add_str(k, path);
+	ew_cache_key_add(k, &st.st_ino, sizeof(st.st_ino));
+	ew_cache_key_add(k, &st.st_size, sizeof(st.st_size));
+	ew_cache_key_add(k, &st.st_mtim, sizeof(st.st_mtim));
+}
+
+static int add_loaded(struct dl_phdr_info *info, size_t size, void *k)
+{
+	(void)size;
+	if (info->dlpi_name && *info->dlpi_name)
+		key_add_object(k, info->dlpi_name);
+	return 0;
+}
+
+/* Everything that shapes what BCC makes of RQ on this kernel. The
+ * helper's own binary and every library it has loaded (libbcc, clang's
+ * and LLVM's) count by identity: a package updated under the same
+ * version, or a rebuilt helper, is a new key. */
+int ew_cache_key_of(const struct ew_request *rq, const struct ew_attach_plan *plan,
+		    const struct ew_kheaders *kh, uint8_t key[EW_CACHE_KEY_LEN])
+{
+	struct ew_cache_key k;
+	struct utsname un;
+	char sibling[PATH_MAX + 16];
+	int i;
+
+	if (ew_cache_key_init(&k))
+		return -ENOMEM;
+	uname(&un);
+	ew_cache_key_add_str(&k, "execwatch " EXECWATCH_VERSION);
+	ew_cache_key_add_str(&k, "libbcc " LIBBCC_VERSION);
+	key_add_object(&k, "/proc/self/exe");
+	dl_iterate_phdr(add_loaded, &k);
+	ew_cache_key_add_str(&k, un.release);
+	ew_cache_key_add_str(&k, un.version);
+	ew_cache_key_add_str(&k, un.machine);
+	key_add_file(&k, "/sys/kernel/btf/vmlinux");
+	key_add_dir(&k, kh->path);
+	snprintf(sibling, sizeof(sibling), "%s/../source", kh->path);
+	key_add_dir(&k, sibling);
+	ew_cache_key_add_str(&k, getenv("BCC_KERNEL_SOURCE"));
+	ew_cache_key_add_str(&k, rq->source);
+	ew_cache_key_add_str(&k, rq->name);
+	for (i = 0; i < rq->nheaders; i++) {
+		ew_cache_key_add_str(&k, rq->header_name[i]);
+		ew_cache_key_add_str(&k, rq->header_text[i]);
+	}
+	for (i = 0; i < rq->ncflags; i++)
+		ew_cache_key_add_str(&k, rq->cflags[i]);
+	ew_cache_key_add(&k, &plan->mech, sizeof(plan->mech));
+	for (i = 0; i < EW_FNS; i++)
+		ew_cache_key_add_str(&k, plan->fn[i]);
+	ew_cache_key_final(&k);
+	memcpy(key, k.key, EW_CACHE_KEY_LEN);
+	return 0;
+}
+
+/*
+ * A header the probe includes from its own directory would change the
+ * compile without changing the key: such a probe is not cached. Those
+ * execwatch sends (event.h) are in the key.
+ */
+static const char *uncached_include(const struct ew_request *rq, char *name, size_t len)
+{
+	const char *p = rq->source;
+	int i;
+
+	while ((p = strstr(p, "include"))) {
+		const char *q = p + 7, *start = p, *end;
+
+		p = q;
+		while (start > rq->source && (start[-1] == ' ' || start[-1] == '\t'))
+			start--;
+		if (start == rq->source || start[-1] != '#')
+			continue;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q == '<')
+			continue;	/* the system's, by the kernel headers' identity */
+		if (*q != '"' || !(end = strchr(q + 1, '"'))) {
+			/* a computed #include NAME: it could be anything */
+			snprintf(name, len, "%.*s", (int)strcspn(q, " \t\n"), q);
+			return name;
+		}
+		snprintf(name, len, "%.*s", (int)(end - q - 1), q + 1);
+		for (i = 0; i < rq->nheaders; i++)
+			if (!strcmp(name, rq->header_name[i]))
+				break;
+		if (i == rq->nheaders)
+			return name;
+	}
+	return NULL;
+}
+
+/* Whether this request may use the cache; -v says why not. */
+bool ew_cache_usable(const struct ew_request *rq)
+{
+	char why[128], name[128];
+
+	if (!rq->cache_dir || rq->dry_run)
+		return false;
+	if (ew_cache_dir_sound(rq->cache_dir, why, sizeof(why))) {
+		ew_say(EW_MSG_INFO, "cache: not used: %s", why);
+		return false;
+	}
+	if (uncached_include(rq, name, sizeof(name))) {
+		ew_say(EW_MSG_INFO, "cache: not used: the probe includes \"%s\" from its directory",
+		    name);
+		return false;
+	}
+	return true;
+}
+
+/* Loads and attaches from the cache: 0 on a hit, 1 to compile instead. */
+int ew_cache_load(const struct ew_request *rq, const struct ew_attach_plan *plan,
+		       const uint8_t key[EW_CACHE_KEY_LEN])
+{
+	struct ew_cache_entry e;
+	int fds[EW_CACHE_MAX_MAPS], ret;
+	char why[128], err[512];
+	struct ew_program_set set = { .btf_fd = -1 };
+	struct ew_capture cap;
+	const char *diag;
+	struct ew_loaded ld;
+	double t0 = ew_now_ms();
+	uint32_t i;
+
+	if (ew_cache_read(rq->cache_dir, key, &e, why, sizeof(why))) {
+		ew_say(EW_MSG_INFO, "cache: miss (%s)", why);
+		return 1;
+	}
+	if (ew_entry_make_maps(&e, fds, &set.btf_fd, why, sizeof(why))) {
+		ew_say(EW_MSG_INFO, "cache: entry not used: %s; compiling", why);
+		ew_cache_entry_free(&e);
+		return 1;
+	}
+	/* What the kernel says of a refused entry is for -v only: BCC's
+	 * loader prints the verifier's log to stderr. */
+	diag = ew_capture_start(&cap) ? NULL : "";
+	set.cached = &e;
+	set.btf = e.btf ? btf__new(e.btf, e.btf_size) : NULL;
+	ret = ew_load_and_attach(&set, plan, &ld,
+				 err, sizeof(err), ew_say_info);
+	if (diag)
+		free(ew_capture_end(&cap));
+	if (ret) {
+		ew_say(EW_MSG_INFO, "cache: entry not used: %s; compiling", err);
+		ret = 1;
+	} else {
+		if (e.diag)
+			ew_send_str(ew_reply_sock, EW_MSG_DIAG, e.diag);
+		ew_say(EW_MSG_INFO, "cache: hit, load+attach: %.0f ms, %d programs attached",
+		    ew_now_ms() - t0, ld.nlinks);
+		ew_send_str(ew_reply_sock, EW_MSG_ATTACH,
+			    plan->mech == EW_MECH_KPROBE ? "kprobe" : "tracepoint");
+		ret = ew_reply_fds(NULL, &e, fds, &ld) ? 2 : 0;
+	}
+	for (i = 0; i < e.nmaps; i++)
+		close(fds[i]);
+	if (set.btf_fd >= 0)
+		close(set.btf_fd);
+	btf__free((struct btf *)set.btf);
+	ew_cache_entry_free(&e);
+	return ret;
+}
+
+/* After a compile that loaded: keep what it made for the next start. */
+void ew_cache_store(const struct ew_request *rq, const uint8_t key[EW_CACHE_KEY_LEN],
+		  void *mod, const char *diag)
+{
+	struct ew_cache_entry e;
+	char why[128], hex[2 * EW_CACHE_KEY_LEN + 1];
+
+	if (ew_entry_from_module(mod, &e, why, sizeof(why))) {
+		ew_say(EW_MSG_INFO, "cache: not stored: %s", why);
+		return;
+	}
+	e.diag = diag && *diag ? strdup(diag) : NULL;
+	if (ew_cache_write(rq->cache_dir, key, &e, why, sizeof(why))) {
+		ew_say(EW_MSG_INFO, "cache: not stored: %s", why);
+	} else {
+		ew_cache_key_hex(key, hex);
+		ew_say(EW_MSG_INFO, "cache: stored %s/%s.bpfc", rq->cache_dir, hex);
+	}
+	ew_cache_entry_free(&e);
+}

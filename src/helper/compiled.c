@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "compiled.h"
+
+#include <bcc/bcc_common.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int why(char *out, size_t len, int err, const char *fmt, const char *name)
+{
+	snprintf(out, len, fmt, name);
+	return err;
+}
+
+/* Which of MOD's maps FD is. */
+static int table_of(void *mod, int fd)
+{
+	size_t t, n = bpf_num_tables(mod);
+
+	for (t = 0; t < n; t++)
+		if (bpf_table_fd_id(mod, t) == fd)
+			return t;
+	return -1;
+}
+
+static int take_programs(void *mod, struct ew_cache_entry *e, char *out, size_t len)
+{
+	size_t i, n = bpf_num_functions(mod);
+
+	if (n > EW_CACHE_MAX_PROGS)
+		return why(out, len, -E2BIG, "more than 64 functions%s", "");
+	for (i = 0; i < n; i++) {
+		const char *name = bpf_function_name(mod, i);
+		struct ew_cache_prog *p = &e->progs[e->nprogs];
+		size_t size = bpf_function_size(mod, name), k;
+		const void *start = bpf_function_start(mod, name);
+
+		if (!start || !size || strlen(name) >= sizeof(p->name))
+			return why(out, len, -EINVAL, "cannot read %s()", name);
+		p->insns = malloc(size);
+		if (!p->insns)
+			return -ENOMEM;
+		memcpy(p->insns, start, size);
+		snprintf(p->name, sizeof(p->name), "%s", name);
+		p->insn_cnt = size / sizeof(*p->insns);
+		e->nprogs++;
+		for (k = 0; k < p->insn_cnt; k++) {
+			int t;
+
+			if (!ew_insn_is_map_ref(&p->insns[k]))
+				continue;
+			t = table_of(mod, p->insns[k].imm);
+			if (t < 0)
+				return why(out, len, -EINVAL,
+					   "%s() refers to a map BCC does not list", name);
+			p->insns[k].imm = t;
+		}
+	}
+	return 0;
+}
+
+/* The maps' BTF: BCC gives all of a module's maps the same object. */
+static int take_btf(struct ew_cache_entry *e, uint32_t id, uint32_t *have)
+{
+	struct btf *btf;
+	const void *raw;
+	uint32_t size;
+
+	if (!id || id == *have)
+		return 0;
+	if (*have)
+		return -EINVAL;
+	btf = btf__load_from_kernel_by_id(id);
+	if (!btf)
+		return -errno;
+	raw = btf__raw_data(btf, &size);
+	e->btf = raw ? malloc(size) : NULL;
+	if (e->btf) {
+		memcpy(e->btf, raw, size);
+		e->btf_size = size;
+	}
+	btf__free(btf);
+	*have = id;
+	return e->btf ? 0 : -ENOMEM;
+}
+
+static int take_maps(void *mod, struct ew_cache_entry *e, char *out, size_t len)
+{
+	size_t t, n = bpf_num_tables(mod);
+	uint32_t btf_id = 0;
+
+	if (n > EW_CACHE_MAX_MAPS)
+		return why(out, len, -E2BIG, "more than 64 maps%s", "");
+	for (t = 0; t < n; t++) {
+		struct ew_cache_map *m = &e->maps[t];
+		struct bpf_map_info info = { 0 };
+		uint32_t ilen = sizeof(info);
+		const char *name = bpf_table_name(mod, t);
+
+		if (bpf_obj_get_info_by_fd(bpf_table_fd_id(mod, t), &info, &ilen) ||
+		    strlen(name) >= sizeof(m->name))
+			return why(out, len, -EINVAL, "cannot read map %s", name);
+		snprintf(m->name, sizeof(m->name), "%s", name);
+		m->type = info.type;
+		m->key_size = info.key_size;
+		m->value_size = info.value_size;
+		m->max_entries = info.max_entries;
+		m->flags = info.map_flags;
+		m->btf_key_type_id = info.btf_key_type_id;
+		m->btf_value_type_id = info.btf_value_type_id;
+		if (take_btf(e, info.btf_id, &btf_id))
+			return why(out, len, -EINVAL, "cannot read the BTF of map %s", name);
+		e->nmaps++;
+	}
+	return 0;
+}
+
+int ew_entry_from_module(void *mod, struct ew_cache_entry *e, char *out, size_t len)
+{
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	snprintf(e->license, sizeof(e->license), "%s", bpf_module_license(mod));
+	e->kern_version = bpf_module_kern_version(mod);
+	err = take_programs(mod, e, out, len) ?: take_maps(mod, e, out, len);
+	if (err)
+		ew_cache_entry_free(e);
+	return err;
+}
+
+int ew_entry_make_maps(struct ew_cache_entry *e, int *fds, int *btf_out,
+		       char *out, size_t len)
+{
+	int btf_fd = -1, err = 0;
+	uint32_t i, k;
+
+	if (e->btf) {
+		btf_fd = bpf_btf_load(e->btf, e->btf_size, NULL);
+		if (btf_fd < 0)
+			return why(out, len, -errno, "the kernel refused its BTF%s", "");
+	}
+	for (i = 0; i < e->nmaps; i++) {
+		const struct ew_cache_map *m = &e->maps[i];
+		bool typed = m->btf_key_type_id || m->btf_value_type_id;
+		LIBBPF_OPTS(bpf_map_create_opts, opts,
+			    .btf_fd = typed && btf_fd >= 0 ? btf_fd : 0,
+			    .btf_key_type_id = typed ? m->btf_key_type_id : 0,
+			    .btf_value_type_id = typed ? m->btf_value_type_id : 0,
+			    .map_flags = m->flags);
+
+		fds[i] = bpf_map_create(m->type, m->name, m->key_size, m->value_size,
+					m->max_entries, &opts);
+		if (fds[i] < 0) {
+			err = why(out, len, -errno, "the kernel refused map %s", m->name);
+			break;
+		}
+	}
+	if (err) {
+		while (i--)
+			close(fds[i]);
+		if (btf_fd >= 0)
+			close(btf_fd);
+		return err;
+	}
+	*btf_out = btf_fd;
+	for (i = 0; i < e->nprogs; i++)
+		for (k = 0; k < e->progs[i].insn_cnt; k++)
+			if (ew_insn_is_map_ref(&e->progs[i].insns[k]))
+				e->progs[i].insns[k].imm = fds[e->progs[i].insns[k].imm];
+	return 0;
+}

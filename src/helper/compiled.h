@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a compile produced, between BCC and the cache: taken from a BCC
+ * module into a cache entry (map descriptors made symbolic), and, for a
+ * hit, the entry's maps made again and their descriptors put back.
+ */
+#ifndef EXECWATCH_COMPILED_H
+#define EXECWATCH_COMPILED_H
+
+#include "cache.h"
+
+#include <stddef.h>
+
+/* Fills E from MOD (a BCC module, compiled); 0 or -errno with the reason
+ * in WHY (a probe whose programs reach a map some other way). */
+int ew_entry_from_module(void *mod, struct ew_cache_entry *e, char *why, size_t len);
+
+/* Loads E's BTF (*BTF_FD, -1 if it has none), makes E's maps (FDS[i] for
+ * map i) and writes their descriptors into E's instructions. 0 or -errno
+ * with the reason in WHY, nothing left open. */
+int ew_entry_make_maps(struct ew_cache_entry *e, int *fds, int *btf_fd,
+		       char *why, size_t len);
+
+#endif
