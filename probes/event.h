@@ -64,6 +64,7 @@
  * each must be.
  */
 #define EW_MAP_EVENTS		"events"	/* the samples: BPF_PERF_OUTPUT */
+#define EW_MAP_GEN		"gen"		/* the probe's own generation, set before attaching */
 #define EW_MAP_CTL		"ctl"		/* the generation to report for */
 #define EW_MAP_STAGE		"stage"		/* execs between entry and return */
 #define EW_MAP_SEQS		"seqs"		/* per-CPU sequence counters */

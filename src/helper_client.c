@@ -166,6 +166,23 @@ static void remove_workdir(struct ew_helper_job *job)
 	*job->workdir = 0;
 }
 
+/* "map\0macro\0path" */
+static int send_pin(int s, const struct ew_pin *p)
+{
+	size_t a = strlen(p->map) + 1, b = strlen(p->macro) + 1, c = strlen(p->path);
+	char *buf = malloc(a + b + c + 1);
+	int err;
+
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, p->map, a);
+	memcpy(buf + a, p->macro, b);
+	memcpy(buf + a + b, p->path, c + 1);
+	err = ew_send(s, EW_REQ_PIN, buf, a + b + c);
+	free(buf);
+	return err;
+}
+
 static int send_request(int s, const struct ew_helper_req *rq, const char *workdir)
 {
 	size_t hl = strlen(rq->event_h);
@@ -191,6 +208,14 @@ static int send_request(int s, const struct ew_helper_req *rq, const char *workd
 	err = err ?: ew_send(s, EW_REQ_HEADER, hdr, sizeof("event.h") + hl);
 	for (i = 0; i < rq->ncflags && !err; i++)
 		err = ew_send_str(s, EW_REQ_CFLAG, rq->cflags[i]);
+	if (!err) {
+		char gen[16];
+
+		snprintf(gen, sizeof(gen), "%u", rq->gen);
+		err = ew_send_str(s, EW_REQ_GEN, gen);
+	}
+	for (i = 0; i < rq->npins && !err; i++)
+		err = send_pin(s, &rq->pins[i]);
 	if (rq->verbose && !err)
 		err = ew_send(s, EW_REQ_VERBOSE, NULL, 0);
 	if (rq->dry_run && !err)

@@ -29,6 +29,14 @@ struct ew_probe {
 	int ncflags;
 };
 
+/* A map the probe opens where it is pinned: its name, the -D macro that
+ * carries the path, the path. */
+struct ew_pin {
+	const char *map;
+	const char *macro;
+	const char *path;
+};
+
 struct ew_helper_req {
 	const char *source;
 	const char *name;
@@ -38,6 +46,9 @@ struct ew_helper_req {
 	int ncflags;
 	const char *kernel_headers;	/* --kernel-headers DIR, checked; NULL: found */
 	const char *cache_dir;		/* the compile cache; NULL: none */
+	unsigned gen;			/* the probe's generation, for its gen map */
+	const struct ew_pin *pins;
+	int npins;
 	bool verbose;
 	bool dry_run;
 };

@@ -28,6 +28,8 @@ enum ew_msg_type {
 	EW_REQ_GO,		/* end of request */
 	EW_REQ_WORKDIR,		/* the empty private directory for the probe's headers */
 	EW_REQ_CACHE,		/* the compile cache's directory, checked by execwatch */
+	EW_REQ_GEN,		/* the probe's generation, written into its gen map */
+	EW_REQ_PIN,		/* "map\0macro\0path": a map the probe opens where it is pinned */
 	/* helper -> tracer */
 	EW_MSG_INFO = 64,	/* a line for --verbose */
 	EW_MSG_WARN,		/* a line always worth showing */

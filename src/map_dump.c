@@ -17,7 +17,7 @@ bool ew_map_is_internal(const char *name)
 {
 	static const char *const names[] = { EW_MAP_EVENTS, EW_MAP_STAGE,
 					     EW_MAP_SCRATCH, EW_MAP_SEQS,
-					     EW_MAP_CTL, EW_MAP_DROPS, NULL };
+					     EW_MAP_CTL, EW_MAP_GEN, EW_MAP_DROPS, NULL };
 	int i;
 
 	for (i = 0; names[i]; i++)

@@ -4,6 +4,9 @@
 #include "trust.h"
 #include "invoker.h"
 
+#include <linux/types.h>
+#include "../probes/event.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -110,10 +113,9 @@ static void add(struct ew_cflags *c, const char *fmt, long v)
 		snprintf(c->flag[c->n++], sizeof(c->flag[0]), fmt, v);
 }
 
-void ew_probe_cflags(const struct env *env, unsigned gen, struct ew_cflags *out)
+void ew_probe_cflags(const struct env *env, struct ew_cflags *out)
 {
 	out->n = 0;
-	add(out, "-DEW_GEN=%ld", gen);
 	add(out, "-DEW_MAX_ARGS=%ld", env->max_args);
 	/* Bytes read per argument, NUL included: one more than shown, so a
 	 * cut argument can be told from a whole one. */
@@ -140,21 +142,17 @@ int ew_probe_build(struct ew_probe_build *b, const struct env *env,
 	err = ew_probe_source_load(env->probe, gen > 1, &b->src);
 	if (err)
 		return err;
-	ew_probe_cflags(env, gen, &b->cf);
+	ew_probe_cflags(env, &b->cf);
 	for (i = 0; i < b->cf.n; i++)
 		b->flags[i] = b->cf.flag[i];
 	if (*b->src.include)
 		b->flags[i++] = b->src.include;
-	if (ctl_pin) {
-		snprintf(b->pin_flags[0], sizeof(b->pin_flags[0]),
-			 "-DEW_CTL_PIN=\"%s\"", ctl_pin);
-		b->flags[i++] = b->pin_flags[0];
-	}
-	if (stage_pin) {
-		snprintf(b->pin_flags[1], sizeof(b->pin_flags[1]),
-			 "-DEW_STAGE_PIN=\"%s\"", stage_pin);
-		b->flags[i++] = b->pin_flags[1];
-	}
+	/* The helper makes the -D flags of these; the cache keys on which
+	 * maps are pinned, not where (each reload pins somewhere new). */
+	if (ctl_pin)
+		b->pins[b->npins++] = (struct ew_pin){ EW_MAP_CTL, "EW_CTL_PIN", ctl_pin };
+	if (stage_pin)
+		b->pins[b->npins++] = (struct ew_pin){ EW_MAP_STAGE, "EW_STAGE_PIN", stage_pin };
 	b->req = (struct ew_helper_req){
 		.source = b->src.text,
 		.name = b->src.name,
@@ -163,9 +161,10 @@ int ew_probe_build(struct ew_probe_build *b, const struct env *env,
 		.cflags = b->flags,
 		.ncflags = i,
 		.kernel_headers = env->kernel_headers,
-		/* A reload's generation and pins are compiled in: never the same
-		 * text twice, so nothing for the cache. */
-		.cache_dir = ctl_pin ? NULL : env->cache_dir,
+		.cache_dir = env->cache_dir,
+		.gen = gen,
+		.pins = b->pins,
+		.npins = b->npins,
 		.verbose = env->verbose,
 		.dry_run = env->print_source,
 	};

@@ -38,7 +38,7 @@ struct ew_cflags {
 };
 
 /* The -D flags that carry options into the probe, so filters run in the kernel. */
-void ew_probe_cflags(const struct env *env, unsigned gen, struct ew_cflags *out);
+void ew_probe_cflags(const struct env *env, struct ew_cflags *out);
 
 /* One compile of the probe: its text and the helper's request, which
  * points into the rest of this struct. */
@@ -46,7 +46,8 @@ struct ew_probe_build {
 	struct ew_probe_src src;
 	struct ew_cflags cf;
 	const char *flags[EW_MAX_OPT_FLAGS + 3];
-	char pin_flags[2][PATH_MAX + 24];
+	struct ew_pin pins[2];
+	int npins;
 	struct ew_helper_req req;
 };
 

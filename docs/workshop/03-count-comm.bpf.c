@@ -113,9 +113,6 @@
 #endif
 
 /* Filled in by execwatch (docs/probes.md); the defaults suit a plain compile. */
-#ifndef EW_GEN
-#define EW_GEN 1
-#endif
 #ifndef EW_HOST_PIDNS
 #define EW_HOST_PIDNS 0xEFFFFFFCU	/* PROC_PID_INIT_INO: the initial PID namespace */
 #endif
@@ -186,6 +183,14 @@ BPF_PERCPU_ARRAY(drops, u64, EW_DROP_CAUSES);
 BPF_PERCPU_ARRAY(seqs, u64, 1);
 /* Too large for a per-CPU map value: one slot per CPU, indexed by CPU id. */
 BPF_ARRAY(scratch, struct ew_scratch, EW_NR_CPUS);
+
+/*
+ * gen[0]: this probe's own generation, 1 for the first and the next for
+ * each --watch reload, written by execwatch before any program is
+ * attached. A map, not a -D flag: the same text then compiles to the same
+ * programs in every generation, and the compile cache serves them all.
+ */
+BPF_ARRAY(gen, u64, 1);
 
 /*
  * ctl[0]: the newest generation the host has armed (0 until it has).
@@ -361,10 +366,20 @@ static __always_inline u64 armed_generation(void)
 	return gen ? *gen : 0;
 }
 
+static __always_inline u64 own_generation(void)
+{
+	u32 zero = 0;
+	u64 *own = gen.lookup(&zero);
+
+	return own ? *own : 0;
+}
+
 /* The newest armed generation: it stages and finishes system calls. */
 static __always_inline bool newest(void)
 {
-	return armed_generation() == EW_GEN;
+	u64 own = own_generation();
+
+	return own && armed_generation() == own;
 }
 
 /* The system call is over: its stage goes, so a task's stage takes room
@@ -753,11 +768,12 @@ static __always_inline int on_exec(void *ctx, u32 old_pid, const void *bprm)
 	const char *interp = read_ptr(bprm, EW_OFF_BPRM_INTERP);
 	const void *file = read_ptr(bprm, EW_OFF_BPRM_FILE);
 	u32 exec_id = task_exec_id(task), at, n;
+	u64 own = own_generation();
 	struct ew_stage *s;
 	struct ew_scratch *sc;
 	bool entered;
 
-	if (armed_generation() < EW_GEN)	/* not armed yet */
+	if (!own || armed_generation() < own)	/* not armed yet */
 		return 0;
 	if (outside_containers(task) || filtered_out(task))
 		return 0;

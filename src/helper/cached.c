@@ -5,6 +5,9 @@
 #include "diagnostics.h"
 #include "reply.h"
 
+#include <linux/types.h>
+#include "../../probes/event.h"
+
 #include <bcc/bcc_version.h>
 #include <link.h>
 #include <bpf/btf.h>
@@ -56,6 +59,22 @@ static void key_add_object(struct ew_cache_key *k, const char *path)
 	ew_cache_key_add(k, &st.st_mtim, sizeof(st.st_mtim));
 }
 
+/* -DMACRO="path" for a pinned map: where a reload pins changes each time,
+ * and changes nothing in the programs. */
+static bool is_pin_flag(const struct ew_request *rq, const char *flag)
+{
+	int i;
+
+	for (i = 0; i < rq->npins; i++) {
+		size_t n = strlen(rq->pins[i].macro);
+
+		if (!strncmp(flag, "-D", 2) && !strncmp(flag + 2, rq->pins[i].macro, n) &&
+		    flag[2 + n] == '=')
+			return true;
+	}
+	return false;
+}
+
 static int add_loaded(struct dl_phdr_info *info, size_t size, void *k)
 {
 	(void)size;
@@ -98,7 +117,12 @@ int ew_cache_key_of(const struct ew_request *rq, const struct ew_attach_plan *pl
 		ew_cache_key_add_str(&k, rq->header_text[i]);
 	}
 	for (i = 0; i < rq->ncflags; i++)
-		ew_cache_key_add_str(&k, rq->cflags[i]);
+		if (!is_pin_flag(rq, rq->cflags[i]))
+			ew_cache_key_add_str(&k, rq->cflags[i]);
+	for (i = 0; i < rq->npins; i++) {	/* which maps are pinned, not where */
+		ew_cache_key_add_str(&k, rq->pins[i].map);
+		ew_cache_key_add_str(&k, rq->pins[i].macro);
+	}
 	ew_cache_key_add(&k, &plan->mech, sizeof(plan->mech));
 	for (i = 0; i < EW_FNS; i++)
 		ew_cache_key_add_str(&k, plan->fn[i]);
@@ -181,11 +205,14 @@ int ew_cache_load(const struct ew_request *rq, const struct ew_attach_plan *plan
 		ew_say(EW_MSG_INFO, "cache: miss (%s)", why);
 		return 1;
 	}
-	if (ew_entry_make_maps(&e, fds, &set.btf_fd, why, sizeof(why))) {
+	if (ew_entry_make_maps(&e, fds, &set.btf_fd, rq->pins, rq->npins, why, sizeof(why))) {
 		ew_say(EW_MSG_INFO, "cache: entry not used: %s; compiling", why);
 		ew_cache_entry_free(&e);
 		return 1;
 	}
+	for (i = 0; i < e.nmaps; i++)
+		if (!strcmp(e.maps[i].name, EW_MAP_GEN))
+			ew_write_generation(fds[i], rq->gen);
 	/* What the kernel says of a refused entry is for -v only: BCC's
 	 * loader prints the verifier's log to stderr. */
 	diag = ew_capture_start(&cap) ? NULL : "";
@@ -223,7 +250,7 @@ void ew_cache_store(const struct ew_request *rq, const uint8_t key[EW_CACHE_KEY_
 	struct ew_cache_entry e;
 	char why[128], hex[2 * EW_CACHE_KEY_LEN + 1];
 
-	if (ew_entry_from_module(mod, &e, why, sizeof(why))) {
+	if (ew_entry_from_module(mod, &e, rq->pins, rq->npins, why, sizeof(why))) {
 		ew_say(EW_MSG_INFO, "cache: not stored: %s", why);
 		return;
 	}

@@ -13,12 +13,16 @@
 #include "btf_offsets.h"
 #include "cache.h"
 #include "cached.h"
+#include "compiled.h"
 #include "diagnostics.h"
 #include "kallsyms.h"
 #include "kheaders.h"
 #include "line_marks.h"
 #include "reply.h"
 #include "request.h"
+
+#include <linux/types.h>
+#include "../../probes/event.h"
 
 #include <bcc/bcc_common.h>
 #include <bcc/libbpf.h>
@@ -287,6 +291,12 @@ static int compile_and_attach(struct ew_request *rq, struct ew_attach_plan *plan
 	free(marked);
 	free(quote_dir);
 	t1 = ew_now_ms();
+	if (mod && bpf_table_fd(mod, EW_MAP_GEN) >= 0 &&
+	    ew_write_generation(bpf_table_fd(mod, EW_MAP_GEN), rq->gen)) {
+		free(ew_capture_end(&cap));
+		remove_headers(rq, dir);
+		return 1 + ew_fail("cannot write the probe's generation into its gen map", NULL);
+	}
 	ret = mod ? ew_load_and_attach(&(struct ew_program_set){ mod, NULL, -1, NULL }, plan,
 				       &ld, err, sizeof(err), ew_say_info) : -1;
 	t2 = ew_now_ms();
@@ -370,6 +380,12 @@ int main(void)
 		goto done;
 	}
 	ew_add_flag(&rq, "-DEW_NR_CPUS=%d", libbpf_num_possible_cpus());
+	/* A probe that still takes its generation as a flag (copied from an
+	 * older execwatch) gets it; the shipped one reads its gen map. */
+	if (strstr(rq.source, "EW_GEN"))
+		ew_add_flag(&rq, "-DEW_GEN=%u", rq.gen);
+	for (i = 0; i < rq.npins; i++)
+		ew_add_flag(&rq, "-D%s=\"%s\"", rq.pins[i].macro, rq.pins[i].path);
 	base = rq.ncflags;
 	cached = ew_cache_usable(&rq);
 	for (;;) {

@@ -64,6 +64,16 @@ static int take_programs(void *mod, struct ew_cache_entry *e, char *out, size_t 
 	return 0;
 }
 
+static const char *pin_of(const char *map, const struct ew_req_pin *pins, int npins)
+{
+	int i;
+
+	for (i = 0; i < npins; i++)
+		if (!strcmp(pins[i].map, map))
+			return pins[i].path;
+	return NULL;
+}
+
 /* The maps' BTF: BCC gives all of a module's maps the same object. */
 static int take_btf(struct ew_cache_entry *e, uint32_t id, uint32_t *have)
 {
@@ -89,7 +99,8 @@ static int take_btf(struct ew_cache_entry *e, uint32_t id, uint32_t *have)
 	return e->btf ? 0 : -ENOMEM;
 }
 
-static int take_maps(void *mod, struct ew_cache_entry *e, char *out, size_t len)
+static int take_maps(void *mod, struct ew_cache_entry *e, const struct ew_req_pin *pins,
+		     int npins, char *out, size_t len)
 {
 	size_t t, n = bpf_num_tables(mod);
 	uint32_t btf_id = 0;
@@ -111,30 +122,61 @@ static int take_maps(void *mod, struct ew_cache_entry *e, char *out, size_t len)
 		m->value_size = info.value_size;
 		m->max_entries = info.max_entries;
 		m->flags = info.map_flags;
+		e->nmaps++;
+		/* A pinned map is the running generation's, made with its BTF:
+		 * a hit opens it where it is pinned, and needs no BTF for it. */
+		if (pin_of(name, pins, npins))
+			continue;
 		m->btf_key_type_id = info.btf_key_type_id;
 		m->btf_value_type_id = info.btf_value_type_id;
 		if (take_btf(e, info.btf_id, &btf_id))
 			return why(out, len, -EINVAL, "cannot read the BTF of map %s", name);
-		e->nmaps++;
 	}
 	return 0;
 }
 
-int ew_entry_from_module(void *mod, struct ew_cache_entry *e, char *out, size_t len)
+int ew_entry_from_module(void *mod, struct ew_cache_entry *e, const struct ew_req_pin *pins,
+			 int npins, char *out, size_t len)
 {
 	int err;
 
 	memset(e, 0, sizeof(*e));
 	snprintf(e->license, sizeof(e->license), "%s", bpf_module_license(mod));
 	e->kern_version = bpf_module_kern_version(mod);
-	err = take_programs(mod, e, out, len) ?: take_maps(mod, e, out, len);
+	err = take_programs(mod, e, out, len) ?: take_maps(mod, e, pins, npins, out, len);
 	if (err)
 		ew_cache_entry_free(e);
 	return err;
 }
 
+/* The map pinned at PATH, if it is the one M describes. */
+static int open_pinned(const struct ew_cache_map *m, const char *path)
+{
+	struct bpf_map_info info = { 0 };
+	uint32_t ilen = sizeof(info);
+	int fd = bpf_obj_get(path);
+
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_get_info_by_fd(fd, &info, &ilen) || info.type != m->type ||
+	    info.key_size != m->key_size || info.value_size != m->value_size ||
+	    info.max_entries != m->max_entries) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+int ew_write_generation(int fd, unsigned gen)
+{
+	uint32_t zero = 0;
+	uint64_t v = gen;
+
+	return bpf_map_update_elem(fd, &zero, &v, BPF_ANY) ? -errno : 0;
+}
+
 int ew_entry_make_maps(struct ew_cache_entry *e, int *fds, int *btf_out,
-		       char *out, size_t len)
+		       const struct ew_req_pin *pins, int npins, char *out, size_t len)
 {
 	int btf_fd = -1, err = 0;
 	uint32_t i, k;
@@ -147,14 +189,21 @@ int ew_entry_make_maps(struct ew_cache_entry *e, int *fds, int *btf_out,
 	for (i = 0; i < e->nmaps; i++) {
 		const struct ew_cache_map *m = &e->maps[i];
 		bool typed = m->btf_key_type_id || m->btf_value_type_id;
+		const char *pin = pin_of(m->name, pins, npins);
 		LIBBPF_OPTS(bpf_map_create_opts, opts,
 			    .btf_fd = typed && btf_fd >= 0 ? btf_fd : 0,
 			    .btf_key_type_id = typed ? m->btf_key_type_id : 0,
 			    .btf_value_type_id = typed ? m->btf_value_type_id : 0,
 			    .map_flags = m->flags);
 
-		fds[i] = bpf_map_create(m->type, m->name, m->key_size, m->value_size,
+		fds[i] = pin ? open_pinned(m, pin) :
+			 bpf_map_create(m->type, m->name, m->key_size, m->value_size,
 					m->max_entries, &opts);
+		if (fds[i] < 0 && pin) {
+			err = why(out, len, fds[i], "map %s is not pinned where the reload put it",
+				  m->name);
+			break;
+		}
 		if (fds[i] < 0) {
 			err = why(out, len, -errno, "the kernel refused map %s", m->name);
 			break;

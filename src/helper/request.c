@@ -43,6 +43,26 @@ int ew_read_request(int sock, struct ew_request *rq)
 		case EW_REQ_CACHE:
 			rq->cache_dir = f.data;
 			break;
+		case EW_REQ_GEN:
+			rq->gen = strtoul(f.data, NULL, 10);
+			free(f.data);
+			break;
+		case EW_REQ_PIN: {
+			struct ew_req_pin *p = &rq->pins[rq->npins];
+			size_t a, b;
+
+			if (rq->npins >= EW_MAX_PINS)
+				return -E2BIG;
+			a = strlen(f.data) + 1;
+			b = a < f.len ? strlen(f.data + a) + 1 : 0;
+			if (!b || a + b >= f.len)
+				return -EPROTO;
+			p->map = f.data;
+			p->macro = f.data + a;
+			p->path = f.data + a + b;
+			rq->npins++;
+			break;
+		}
 		case EW_REQ_NAME:
 			rq->name = f.data;
 			break;

@@ -7,6 +7,14 @@
 
 #define EW_MAX_CFLAGS 128
 #define EW_MAX_HEADERS 8
+#define EW_MAX_PINS 4
+
+/* A map the probe opens where it is pinned (a --watch generation). */
+struct ew_req_pin {
+	const char *map;	/* its name in the probe */
+	const char *macro;	/* the -D macro that carries the path */
+	const char *path;
+};
 
 struct ew_request {
 	char *source;
@@ -19,6 +27,9 @@ struct ew_request {
 	int ncflags;
 	char *workdir;		/* made, and removed, by execwatch */
 	char *cache_dir;	/* NULL: --no-cache */
+	unsigned gen;		/* written into the probe's gen map */
+	struct ew_req_pin pins[EW_MAX_PINS];
+	int npins;
 	bool verbose;
 	bool dry_run;
 };

@@ -9,9 +9,11 @@ import atexit
 import base64
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -224,3 +226,26 @@ def our_progs():
     return [n for n in bpf_prog_names()
             if n.startswith(("tracepoint__sys", "syscall__exec", "do_ret_sys_exe",
                              "raw_tracepoint__s", "kprobe_compat_", "kretprobe_compat_"))]
+
+
+IMAGE = "localhost/execwatch-test-busybox:latest"
+
+
+def ensure_image():
+    """A busybox-static root file system, imported into podman: the
+    container tests' image, no registry needed."""
+    if subprocess.run(["podman", "image", "exists", IMAGE]).returncode == 0:
+        return
+    root = tempfile.mkdtemp()
+    try:
+        os.makedirs(root + "/bin")
+        shutil.copy("/bin/busybox", root + "/bin/busybox")
+        for applet in ("sh", "sleep", "true", "cat"):
+            os.symlink("busybox", root + "/bin/" + applet)
+        tar = root + ".tar"
+        subprocess.run(["tar", "-C", root, "-cf", tar, "."], check=True)
+        subprocess.run(["podman", "import", tar, IMAGE], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=300)
+        os.unlink(tar)
+    finally:
+        shutil.rmtree(root)

@@ -2,7 +2,6 @@
 """Real containers (podman with runc): labels, container-only tracing in the
 kernel, one-container filtering, and the shell-in-container alert."""
 import os
-import shutil
 import subprocess
 import tempfile
 import unittest
@@ -10,7 +9,7 @@ import unittest
 import ewtest
 from ewtest import Tracer
 
-IMAGE = "localhost/execwatch-test-busybox:latest"
+IMAGE = ewtest.IMAGE
 RUN = ["podman", "--runtime", "runc", "run", "--ulimit", "nofile=1024:1024",
        "--ulimit", "nproc=1024:1024"]
 
@@ -20,22 +19,7 @@ def podman(*args, **kw):
                            stderr=subprocess.PIPE, timeout=300, **kw).stdout.decode().strip()
 
 
-def ensure_image():
-    """A busybox-static root file system, imported: no registry needed."""
-    if subprocess.run(["podman", "image", "exists", IMAGE]).returncode == 0:
-        return
-    root = tempfile.mkdtemp()
-    try:
-        os.makedirs(root + "/bin")
-        shutil.copy("/bin/busybox", root + "/bin/busybox")
-        for applet in ("sh", "sleep", "true", "cat"):
-            os.symlink("busybox", root + "/bin/" + applet)
-        tar = root + ".tar"
-        subprocess.run(["tar", "-C", root, "-cf", tar, "."], check=True)
-        podman("import", tar, IMAGE)
-        os.unlink(tar)
-    finally:
-        shutil.rmtree(root)
+
 
 
 class Containers(unittest.TestCase):
@@ -44,7 +28,7 @@ class Containers(unittest.TestCase):
     SCRIPT = "sh -c '/bin/true inner; :'"
     @classmethod
     def setUpClass(cls):
-        ensure_image()
+        ewtest.ensure_image()
         tag = "ewtest-%d" % os.getpid()
         cls.names = [tag + "-a", tag + "-b"]
         cls.ids = [podman(*RUN[1:], "-d", "--name", n, IMAGE, "/bin/sleep", "600")

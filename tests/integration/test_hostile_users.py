@@ -18,7 +18,7 @@ import ewtest
 from ewtest import Tracer, run_execer
 
 NOBODY = 65534
-IMAGE = "localhost/execwatch-test-busybox:latest"
+IMAGE = ewtest.IMAGE
 PODMAN_RUN = ["podman", "--runtime", "runc", "run", "--ulimit", "nofile=1024:1024",
               "--ulimit", "nproc=1024:1024"]
 HELPER = os.path.join(os.path.dirname(ewtest.EXECWATCH), "execwatch-compile")
@@ -76,22 +76,7 @@ def one_line(stderr):
     return lines[0]
 
 
-def ensure_image():
-    if subprocess.run(["podman", "image", "exists", IMAGE]).returncode == 0:
-        return
-    root = tempfile.mkdtemp()
-    try:
-        os.makedirs(root + "/bin")
-        shutil.copy("/bin/busybox", root + "/bin/busybox")
-        for applet in ("sh", "sleep", "true", "cat"):
-            os.symlink("busybox", root + "/bin/" + applet)
-        tar = root + ".tar"
-        subprocess.run(["tar", "-C", root, "-cf", tar, "."], check=True)
-        subprocess.run(["podman", "import", tar, IMAGE], check=True,
-                       stdout=subprocess.DEVNULL)
-        os.unlink(tar)
-    finally:
-        shutil.rmtree(root)
+
 
 
 def cgroup_of(pid):
@@ -111,7 +96,7 @@ class Containers(unittest.TestCase):
         cls.unified = unified_root()
         if not cls.unified:
             raise unittest.SkipTest("no cgroup v2 hierarchy mounted")
-        ensure_image()
+        ewtest.ensure_image()
         cls.name = "ewhostile-%d" % os.getpid()
         # A real container whose id the user will claim, and whose own
         # processes will try to hide. Its shell reads commands on stdin.

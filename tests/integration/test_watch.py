@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 import ewtest
@@ -41,7 +42,7 @@ class Watch(unittest.TestCase):
 
         def storm_uids():
             return [e["uid"] for e in t.events()
-                    if len(e["argv"]) == 4 and e["argv"][1] == tag]
+                    if len(e.get("argv", ())) == 4 and e["argv"][1] == tag]
         try:
             (before, _), _ = run_execer("fork-execv", "/bin/true", "before-save")
             t.wait_event(lambda e: e["pid"] == before)
@@ -99,6 +100,38 @@ class Watch(unittest.TestCase):
             self.assertEqual(uids, sorted(uids))
             self.assertEqual(set(uids), {0, 4242}, "worker %d saw one generation" % w)
         self.assertRegex(err, r"events printed, 0 lost")
+        self.assertEqual(ewtest.our_progs(), [])
+
+    def test_a_save_back_to_earlier_text_is_a_cache_hit(self):
+        """The generation is not compiled in, and pins count by name: the
+        same text is the same compile in every generation."""
+        cache = os.path.join(self.dir, "cache")
+        other = self.text.replace(MARK, "sc->e.uid = 4242;")
+        t = Tracer("--probe", self.path, "--watch", "-o", "json", "-v", "--cache-dir", cache)
+
+        def save_and_see(text, gen, uid):
+            save_by_rename(self.path, text)
+            self.assertTrue(t.wait(lambda: "as generation %d" % gen in t.stderr()), t.stderr())
+            # the generation before reports until it is detached: execs
+            # until one comes from the new probe
+            deadline = time.monotonic() + ewtest.WAIT
+            while time.monotonic() < deadline:
+                (pid, _), _ = run_execer("fork-execv", "/bin/true", "gen-%d" % gen)
+                if t.wait_event(lambda e: e.get("pid") == pid)["uid"] == uid:
+                    break
+            else:
+                self.fail("generation %d never reported: %s" % (gen, t.stderr()))
+            return t.stderr().count("cache: hit")
+        try:
+            hits = [save_and_see(other, 2, 4242),     # a new text: compiled
+                    save_and_see(self.text, 3, 0),    # A, now with pins: compiled
+                    save_and_see(other, 4, 4242),     # B again: from the cache
+                    save_and_see(self.text, 5, 0)]    # A again: from the cache
+        finally:
+            rc = t.stop()
+        self.assertEqual(rc, 0, t.stderr())
+        self.assertEqual(hits, [0, 0, 1, 2])
+        self.assertRegex(t.stderr(), r"events printed, 0 lost")
         self.assertEqual(ewtest.our_progs(), [])
 
     def bad_probe(self, text, *want):

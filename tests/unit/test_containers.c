@@ -85,6 +85,15 @@ static struct ew_cgroup_path path(const char *names, size_t len)
 	return p;
 }
 
+/* system.slice/docker-<id_a>.scope, written into NAMES. */
+static struct ew_cgroup_path system_docker(char *names, size_t size)
+{
+	size_t len = join(names, (const char *const[]){ "system.slice", NULL });
+
+	len += snprintf(names + len, size - len, "docker-%s.scope", id_a) + 1;
+	return path(names, len);
+}
+
 static enum ew_container_kind parse(const char *names, size_t len,
 				    struct ew_container *c)
 {
@@ -364,11 +373,8 @@ static void test_user_level_boundary(void **state)
 	char names[NAMES_BUF];
 	struct ew_cgroup_path p;
 	struct ew_container c;
-	size_t len;
 
-	len = join(names, (const char *const[]){ "system.slice", NULL });
-	len += snprintf(names + len, sizeof(names) - len, "docker-%s.scope", id_a) + 1;
-	p = path(names, len);
+	p = system_docker(names, sizeof(names));
 	p.user_level = 2;
 	p.user_uid = 1234;
 	assert_int_equal(ew_container_parse(&p, &c), EW_CT_SYSTEM);
@@ -386,11 +392,8 @@ static void test_root_open(void **state)
 	char names[NAMES_BUF];
 	struct ew_cgroup_path p;
 	struct ew_container c;
-	size_t len;
 
-	len = join(names, (const char *const[]){ "system.slice", NULL });
-	len += snprintf(names + len, sizeof(names) - len, "docker-%s.scope", id_a) + 1;
-	p = path(names, len);
+	p = system_docker(names, sizeof(names));
 	p.root_open = true;
 	p.user_uid = 4321;
 	assert_int_equal(ew_container_parse(&p, &c), EW_CT_USER);

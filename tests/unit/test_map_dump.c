@@ -96,7 +96,7 @@ static void test_empty_map(void **state)
 
 static void test_internal_maps_are_not_printed(void **state)
 {
-	static const char *const internal[] = { "events", "stage", "scratch",
+	static const char *const internal[] = { "events", "stage", "scratch", "gen",
 						"seqs", "ctl", "drops" };
 	size_t i;
 

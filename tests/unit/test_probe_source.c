@@ -73,26 +73,23 @@ static void check_flags(const struct ew_cflags *c, const char *const *want,
  */
 static void test_cflags_defaults(void **state)
 {
-	static const char *const want[] = { "-DEW_GEN=7", "-DEW_MAX_ARGS=20",
-					    "-DEW_ARG_LEN=4098" };
+	static const char *const want[] = { "-DEW_MAX_ARGS=20", "-DEW_ARG_LEN=4098" };
 	struct ew_cflags c;
 	struct env env;
 
 	ew_env_defaults(&env);
 	memset(&c, 0x5a, sizeof(c));
-	ew_probe_cflags(&env, 7, &c);
-	assert_int_equal(c.n, 3);
-	check_flags(&c, want, 3);
+	ew_probe_cflags(&env, &c);
+	assert_int_equal(c.n, 2);
+	check_flags(&c, want, 2);
 	env.max_arg_len = 32766;
-	ew_probe_cflags(&env, 7, &c);
-	assert_string_equal(c.flag[2], "-DEW_ARG_LEN=32768");
+	ew_probe_cflags(&env, &c);
+	assert_string_equal(c.flag[1], "-DEW_ARG_LEN=32768");
 }
 
 static void test_cflags_all(void **state)
 {
-	static const char *const want[] = {
-		"-DEW_GEN=4294967295", "-DEW_MAX_ARGS=128",
-	};
+	static const char *const want[] = { "-DEW_MAX_ARGS=128" };
 	static const char *const filters[] = {
 		"-DEW_FAILS=1", "-DEW_FILTER_UID=1000", "-DEW_FILTER_PID=42",
 		"-DEW_FILTER_PPID=1",
@@ -107,12 +104,12 @@ static void test_cflags_all(void **state)
 	env.uid = 1000;
 	env.pid = 42;
 	env.ppid = 1;
-	ew_probe_cflags(&env, 4294967295u, &c);
-	assert_int_equal(c.n, 7);
-	check_flags(&c, want, 2);
-	assert_int_equal(strncmp(c.flag[2], "-DEW_ARG_LEN=", 13), 0);
+	ew_probe_cflags(&env, &c);
+	assert_int_equal(c.n, 6);
+	check_flags(&c, want, 1);
+	assert_int_equal(strncmp(c.flag[1], "-DEW_ARG_LEN=", 13), 0);
 	for (i = 0; i < 4; i++)
-		assert_string_equal(c.flag[3 + i], filters[i]);
+		assert_string_equal(c.flag[2 + i], filters[i]);
 }
 
 /* Zero is a real uid and a real parent (the idle task's children). */
@@ -125,12 +122,11 @@ static void test_cflags_zero_ids(void **state)
 	env.uid = 0;
 	env.ppid = 0;
 	env.max_args = 1024;
-	ew_probe_cflags(&env, 1, &c);
-	assert_int_equal(c.n, 5);
-	assert_string_equal(c.flag[0], "-DEW_GEN=1");
-	assert_string_equal(c.flag[1], "-DEW_MAX_ARGS=1024");
-	assert_string_equal(c.flag[3], "-DEW_FILTER_UID=0");
-	assert_string_equal(c.flag[4], "-DEW_FILTER_PPID=0");
+	ew_probe_cflags(&env, &c);
+	assert_int_equal(c.n, 4);
+	assert_string_equal(c.flag[0], "-DEW_MAX_ARGS=1024");
+	assert_string_equal(c.flag[2], "-DEW_FILTER_UID=0");
+	assert_string_equal(c.flag[3], "-DEW_FILTER_PPID=0");
 }
 
 static void test_cflags_large_uid(void **state)
@@ -141,10 +137,10 @@ static void test_cflags_large_uid(void **state)
 	ew_env_defaults(&env);
 	env.uid = 4294967294L;
 	env.pid = 2147483647;
-	ew_probe_cflags(&env, 2, &c);
-	assert_int_equal(c.n, 5);
-	assert_string_equal(c.flag[3], "-DEW_FILTER_UID=4294967294");
-	assert_string_equal(c.flag[4], "-DEW_FILTER_PID=2147483647");
+	ew_probe_cflags(&env, &c);
+	assert_int_equal(c.n, 4);
+	assert_string_equal(c.flag[2], "-DEW_FILTER_UID=4294967294");
+	assert_string_equal(c.flag[3], "-DEW_FILTER_PID=2147483647");
 }
 
 /* The load fails with ERRNO, having logged "ERR_WANT; hint: HINT_WANT". */
