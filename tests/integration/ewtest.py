@@ -228,6 +228,17 @@ def our_progs():
                              "raw_tracepoint__s", "kprobe_compat_", "kretprobe_compat_"))]
 
 
+def leftover_progs(timeout=5.0):
+    """Our programs still loaded once the kernel has had time to let go:
+    it frees a program after its last descriptor closes, not at once."""
+    deadline = time.monotonic() + timeout
+    left = our_progs()
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = our_progs()
+    return left
+
+
 IMAGE = "localhost/execwatch-test-busybox:latest"
 
 

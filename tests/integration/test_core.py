@@ -190,13 +190,13 @@ class Lifecycle(unittest.TestCase):
             subprocess.run(["/bin/true"])
         out, _ = p.communicate(timeout=ewtest.WAIT)
         self.assertEqual(out.strip(), b"0")
-        self.assertEqual(ewtest.our_progs(), [])
+        self.assertEqual(ewtest.leftover_progs(), [])
 
     def test_sigterm_detaches_everything(self):
         t = Tracer()
         self.assertTrue(ewtest.our_progs())
         self.assertEqual(t.stop(signal.SIGTERM), 0)
-        self.assertEqual(ewtest.our_progs(), [])
+        self.assertEqual(ewtest.leftover_progs(), [])
 
     def test_broken_probe_names_file_and_line(self):
         path = os.path.join(self.probe_dir(), "ew-broken-probe.c")
@@ -207,7 +207,7 @@ class Lifecycle(unittest.TestCase):
         self.assertNotEqual(rc, 0)
         self.assertIn("%s:5:" % path, t.stderr())
         self.assertIn("failed to compile", t.stderr())
-        self.assertEqual(ewtest.our_progs(), [])
+        self.assertEqual(ewtest.leftover_progs(), [])
 
     def test_probe_missing_a_handler(self):
         path = os.path.join(self.probe_dir(), "ew-partial-probe.c")
@@ -218,7 +218,7 @@ class Lifecycle(unittest.TestCase):
         t = Tracer("--probe", path, "--attach", "tracepoint", wait_tracing=False)
         self.assertEqual(t.stop(sig=0), 1)
         self.assertIn("does not define tracepoint__syscalls__sys_exit_execve", t.stderr())
-        self.assertEqual(ewtest.our_progs(), [])
+        self.assertEqual(ewtest.leftover_progs(), [])
 
     def test_missing_headers_names_the_package(self):
         empty = tempfile.mkdtemp()
@@ -234,7 +234,7 @@ class Lifecycle(unittest.TestCase):
         self.assertIn(b"no kernel headers for Linux %s" % os.uname().release.encode(),
                       r.stderr)
         self.assertIn(b"install linux-headers-", r.stderr)
-        self.assertEqual(ewtest.our_progs(), [])
+        self.assertEqual(ewtest.leftover_progs(), [])
 
     def test_attach_kprobe(self):
         if ewtest.kernel_has_kprobes():
@@ -250,7 +250,7 @@ class Lifecycle(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn(b"this kernel has no kprobes", r.stderr)
         self.assertIn(b"--attach tracepoint", r.stderr)
-        self.assertEqual(ewtest.our_progs(), [])
+        self.assertEqual(ewtest.leftover_progs(), [])
 
     def test_missing_probe_file(self):
         r = subprocess.run([ewtest.EXECWATCH, "--probe", "/nonexistent.c"],

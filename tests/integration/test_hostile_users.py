@@ -248,7 +248,7 @@ class Files(unittest.TestCase):
         self.assertTrue(line.startswith("execwatch: --output %s: " % path), line)
         self.assertIn(why, line)
         self.assertIn("; hint: ", line)
-        self.assertEqual(ewtest.our_progs(), [])
+        self.assertEqual(ewtest.leftover_progs(), [])
 
     def test_3_output_planted(self):
         # A link in the user's directory, to a file only root may write.
@@ -352,7 +352,7 @@ class Files(unittest.TestCase):
         r = run_execwatch("--probe", probe)
         self.assertEqual(r.returncode, 1)
         self.assertIn("directory %s belongs to uid 65534" % self.user, one_line(r.stderr))
-        self.assertEqual(ewtest.our_progs(), [])
+        self.assertEqual(ewtest.leftover_progs(), [])
 
 
 class Compile(unittest.TestCase):
@@ -407,7 +407,7 @@ class Compile(unittest.TestCase):
             self.assertEqual(r.returncode, 1)
             self.assertIn("--kernel-headers %s: refused: directory %s belongs to uid 65534"
                           % (d, d), one_line(r.stderr))
-            self.assertEqual(ewtest.our_progs(), [])
+            self.assertEqual(ewtest.leftover_progs(), [])
         finally:
             shutil.rmtree(d)
 
@@ -435,7 +435,7 @@ class Compile(unittest.TestCase):
                                cwd="/lib/modules/" + rel, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, timeout=ewtest.WAIT)
             self.assertNotIn(b"planted", r.stderr)
-            self.assertEqual(ewtest.our_progs(), [])
+            self.assertEqual(ewtest.leftover_progs(), [])
         finally:
             shutil.rmtree(planted, ignore_errors=True)
 
@@ -482,7 +482,7 @@ class Compile(unittest.TestCase):
                                stdout=subprocess.DEVNULL, timeout=ewtest.WAIT)
             self.assertEqual(r.returncode, 0)
             self.assertEqual(os.listdir(tmp), [], left)
-            self.assertEqual(ewtest.our_progs(), [])
+            self.assertEqual(ewtest.leftover_progs(), [])
         finally:
             shutil.rmtree(tmp)
 
@@ -540,7 +540,7 @@ class Privileges(unittest.TestCase):
             self.assertEqual(r.returncode, 1)
             with open(secret) as f:
                 self.assertEqual(f.read(), "root only\n")
-            self.assertEqual(ewtest.our_progs(), [])
+            self.assertEqual(ewtest.leftover_progs(), [])
         finally:
             shutil.rmtree(d)
 

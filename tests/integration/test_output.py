@@ -86,7 +86,7 @@ class Output(unittest.TestCase):
         self.assertEqual(r.stderr, b"execwatch: --output /nonexistent/dir/x.log: directory "
                          b"/nonexistent does not exist; hint: create it first, or name "
                          b"another place\n")
-        self.assertEqual(ewtest.our_progs(), [])
+        self.assertEqual(ewtest.leftover_progs(), [])
 
 
 if __name__ == "__main__":

@@ -122,7 +122,7 @@ class Reliability(unittest.TestCase):
         t.p.wait()
         storm.wait(timeout=ewtest.WAIT * 5)
         t.stop()
-        self.assertEqual(ewtest.our_progs(), [])
+        self.assertEqual(ewtest.leftover_progs(), [])
         for events in glob.glob("/sys/kernel/tracing/kprobe_events"):
             self.assertNotIn("execwatch", open(events).read())
         self.assertEqual(glob.glob("/sys/fs/bpf/execwatch-*"), [])
@@ -162,7 +162,7 @@ class Reliability(unittest.TestCase):
             os.rmdir(d)
         self.assertEqual(rc, 1)
         self.assertIn("cannot write output: No space left on device", t.stderr())
-        self.assertEqual(ewtest.our_progs(), [])
+        self.assertEqual(ewtest.leftover_progs(), [])
 
     def test_watched_probe_replaced_by_a_directory(self):
         d = tempfile.mkdtemp()
@@ -205,7 +205,7 @@ class Reliability(unittest.TestCase):
             self.assertRegex(last, r"^execwatch: .*; hint: ")
         record("privileges", bpf_perfmon_only=("works" if r.returncode == 0
                                                else err.strip().split("\n")[-1]))
-        self.assertEqual(ewtest.our_progs(), [])
+        self.assertEqual(ewtest.leftover_progs(), [])
 
 
 if __name__ == "__main__":

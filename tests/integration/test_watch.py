@@ -100,7 +100,7 @@ class Watch(unittest.TestCase):
             self.assertEqual(uids, sorted(uids))
             self.assertEqual(set(uids), {0, 4242}, "worker %d saw one generation" % w)
         self.assertRegex(err, r"events printed, 0 lost")
-        self.assertEqual(ewtest.our_progs(), [])
+        self.assertEqual(ewtest.leftover_progs(), [])
 
     def test_a_save_back_to_earlier_text_is_a_cache_hit(self):
         """The generation is not compiled in, and pins count by name: the
@@ -132,7 +132,7 @@ class Watch(unittest.TestCase):
         self.assertEqual(rc, 0, t.stderr())
         self.assertEqual(hits, [0, 0, 1, 2])
         self.assertRegex(t.stderr(), r"events printed, 0 lost")
-        self.assertEqual(ewtest.our_progs(), [])
+        self.assertEqual(ewtest.leftover_progs(), [])
 
     def bad_probe(self, text, *want):
         with open(self.path, "w") as f:
@@ -146,7 +146,7 @@ class Watch(unittest.TestCase):
             self.assertIn(w, err)
         last = err.strip().split("\n")[-1]
         self.assertTrue(last.startswith("execwatch: ") and "hint: " in last, last)
-        self.assertEqual(ewtest.our_progs(), [])
+        self.assertEqual(ewtest.leftover_progs(), [])
         return err
 
     def with_exit_body(self, body):

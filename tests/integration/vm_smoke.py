@@ -24,7 +24,7 @@ def main():
         "argv": ev["argv"] == ["/bin/true", "smoke-a", "smoke b"],
         "ppid": ev["ppid"] == parent,
         "exit 0": rc == 0,
-        "detached": ewtest.our_progs() == [],
+        "detached": ewtest.leftover_progs() == [],
     }
     st = subprocess.run([ewtest.EXECWATCH, "--selftest"], stdout=subprocess.PIPE,
                         stderr=subprocess.STDOUT, timeout=ewtest.WAIT)
