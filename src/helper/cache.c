@@ -284,8 +284,10 @@ static int write_all(int fd, const void *p, size_t n, struct sha256_ctx *ctx)
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
-			return -errno ?: -EIO;
+		if (w < 0)
+			return -errno;
+		if (!w)
+			return -EIO;
 		b += w;
 		n -= w;
 	}
@@ -342,8 +344,14 @@ static void prune(const char *dir)
 		size_t len = strlen(de->d_name);
 		struct stat st;
 
-		if (len != 2 * EW_CACHE_KEY_LEN + 5 || strcmp(de->d_name + len - 5, ".bpfc") ||
-		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW))
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW))
+			continue;
+		/* A write a killed helper left half done. */
+		if (!strncmp(de->d_name, ".new-", 5) && st.st_mtime + 60 < time(NULL)) {
+			unlinkat(dirfd(d), de->d_name, 0);
+			continue;
+		}
+		if (len != 2 * EW_CACHE_KEY_LEN + 5 || strcmp(de->d_name + len - 5, ".bpfc"))
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 128;

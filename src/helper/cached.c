@@ -92,7 +92,11 @@ int ew_cache_key_of(const struct ew_request *rq, const struct ew_attach_plan *pl
 {
 	struct ew_cache_key k;
 	struct utsname un;
-	char sibling[PATH_MAX + 16];
+	static const char *const config[] = { "include/generated/autoconf.h",
+					      "include/generated/utsrelease.h",
+					      "include/config/kernel.release" };
+	char file[2 * PATH_MAX];
+	uint32_t n;
 	int i;
 
 	if (ew_cache_key_init(&k))
@@ -106,19 +110,30 @@ int ew_cache_key_of(const struct ew_request *rq, const struct ew_attach_plan *pl
 	ew_cache_key_add_str(&k, un.version);
 	ew_cache_key_add_str(&k, un.machine);
 	key_add_file(&k, "/sys/kernel/btf/vmlinux");
+	/* The headers: both halves BCC reads (Debian's build/ and source/),
+	 * and the configuration they were made for, by content. */
 	key_add_dir(&k, kh->path);
-	snprintf(sibling, sizeof(sibling), "%s/../source", kh->path);
-	key_add_dir(&k, sibling);
+	key_add_dir(&k, kh->build);
+	for (i = 0; i < 3; i++) {
+		snprintf(file, sizeof(file), "%s/%s", kh->build, config[i]);
+		key_add_file(&k, file);
+	}
 	ew_cache_key_add_str(&k, getenv("BCC_KERNEL_SOURCE"));
 	ew_cache_key_add_str(&k, rq->source);
 	ew_cache_key_add_str(&k, rq->name);
+	/* Each list with its length: no item can pass for one of another. */
+	n = rq->nheaders;
+	ew_cache_key_add(&k, &n, sizeof(n));
 	for (i = 0; i < rq->nheaders; i++) {
 		ew_cache_key_add_str(&k, rq->header_name[i]);
 		ew_cache_key_add_str(&k, rq->header_text[i]);
 	}
+	n = rq->ncflags;
+	ew_cache_key_add(&k, &n, sizeof(n));
 	for (i = 0; i < rq->ncflags; i++)
-		if (!is_pin_flag(rq, rq->cflags[i]))
-			ew_cache_key_add_str(&k, rq->cflags[i]);
+		ew_cache_key_add_str(&k, is_pin_flag(rq, rq->cflags[i]) ? "pin" : rq->cflags[i]);
+	n = rq->npins;
+	ew_cache_key_add(&k, &n, sizeof(n));
 	for (i = 0; i < rq->npins; i++) {	/* which maps are pinned, not where */
 		ew_cache_key_add_str(&k, rq->pins[i].map);
 		ew_cache_key_add_str(&k, rq->pins[i].macro);
@@ -132,40 +147,98 @@ int ew_cache_key_of(const struct ew_request *rq, const struct ew_attach_plan *pl
 }
 
 /*
- * A header the probe includes from its own directory would change the
- * compile without changing the key: such a probe is not cached. Those
- * execwatch sends (event.h) are in the key.
+ * TEXT as the preprocessor sees its directives: comments become a space,
+ * backslash-newlines go, the digraph %: is #; string and character
+ * literals are kept as they are. A new string, or NULL.
  */
-static const char *uncached_include(const struct ew_request *rq, char *name, size_t len)
+static char *directives_text(const char *s)
 {
-	const char *p = rq->source;
+	char *out = malloc(strlen(s) + 1), *o = out;
+	char quote = 0;
+
+	if (!out)
+		return NULL;
+	while (*s) {
+		if (s[0] == '\\' && s[1] == '\n') {
+			s += 2;
+		} else if (quote) {
+			if (*s == '\\' && s[1])
+				*o++ = *s++;
+			else if (*s == quote || *s == '\n')
+				quote = 0;
+			*o++ = *s++;
+		} else if (*s == '"' || *s == '\'') {
+			quote = *s;
+			*o++ = *s++;
+		} else if (s[0] == '/' && s[1] == '*') {
+			const char *end = strstr(s + 2, "*/");
+
+			s = end ? end + 2 : s + strlen(s);
+			*o++ = ' ';
+		} else if (s[0] == '/' && s[1] == '/') {
+			s += strcspn(s, "\n");
+		} else if (s[0] == '%' && s[1] == ':') {
+			*o++ = '#';
+			s += 2;
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = 0;
+	return out;
+}
+
+static bool sent_header(const struct ew_request *rq, const char *name)
+{
 	int i;
 
-	while ((p = strstr(p, "include"))) {
-		const char *q = p + 7, *start = p, *end;
+	for (i = 0; i < rq->nheaders; i++)
+		if (!strcmp(name, rq->header_name[i]))
+			return true;
+	return false;
+}
 
-		p = q;
-		while (start > rq->source && (start[-1] == ' ' || start[-1] == '\t'))
-			start--;
-		if (start == rq->source || start[-1] != '#')
-			continue;
-		while (*q == ' ' || *q == '\t')
-			q++;
-		if (*q == '<')
-			continue;	/* the system's, by the kernel headers' identity */
-		if (*q != '"' || !(end = strchr(q + 1, '"'))) {
-			/* a computed #include NAME: it could be anything */
-			snprintf(name, len, "%.*s", (int)strcspn(q, " \t\n"), q);
-			return name;
-		}
-		snprintf(name, len, "%.*s", (int)(end - q - 1), q + 1);
-		for (i = 0; i < rq->nheaders; i++)
-			if (!strcmp(name, rq->header_name[i]))
-				break;
-		if (i == rq->nheaders)
-			return name;
+/*
+ * A header the probe reads from its own directory would change the
+ * compile without changing the key: such a probe is not cached. Those
+ * execwatch sends (event.h) are in the key, and <...> ones are the
+ * system's (the kernel headers and libbcc count by identity). NAME gets
+ * what was found; a computed include counts as one of the probe's own.
+ */
+static bool own_include(const struct ew_request *rq, char *name, size_t len)
+{
+	static const char *const verbs[] = { "include", "include_next", "import", "embed" };
+	char *text = directives_text(rq->source), *line, *save = NULL;
+	bool found = false;
+	size_t i, n;
+
+	if (!text || strstr(text, "__has_include")) {
+		snprintf(name, len, "%s", text ? "__has_include" : "(out of memory)");
+		free(text);
+		return true;
 	}
-	return NULL;
+	for (line = strtok_r(text, "\n", &save); line && !found;
+	     line = strtok_r(NULL, "\n", &save)) {
+		line += strspn(line, " \t\f\v");
+		if (*line++ != '#')
+			continue;
+		line += strspn(line, " \t\f\v");
+		n = strspn(line, "abcdefghijklmnopqrstuvwxyz_");
+		for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+			if (n == strlen(verbs[i]) && !strncmp(line, verbs[i], n))
+				break;
+		if (i == sizeof(verbs) / sizeof(verbs[0]))
+			continue;
+		line += n + strspn(line + n, " \t\f\v");
+		if (*line == '<')
+			continue;
+		n = *line == '"' ? strcspn(line + 1, "\"") : 0;
+		snprintf(name, len, "%.*s", n ? (int)n : (int)strcspn(line, " \t"),
+			 n ? line + 1 : line);
+		found = !n || !sent_header(rq, name);
+	}
+	free(text);
+	return found;
 }
 
 /* Whether this request may use the cache; -v says why not. */
@@ -179,9 +252,9 @@ bool ew_cache_usable(const struct ew_request *rq)
 		ew_say(EW_MSG_INFO, "cache: not used: %s", why);
 		return false;
 	}
-	if (uncached_include(rq, name, sizeof(name))) {
+	if (own_include(rq, name, sizeof(name))) {
 		ew_say(EW_MSG_INFO, "cache: not used: the probe includes \"%s\" from its directory",
-		    name);
+		       name);
 		return false;
 	}
 	return true;
@@ -196,7 +269,8 @@ int ew_cache_load(const struct ew_request *rq, const struct ew_attach_plan *plan
 	char why[128], err[512];
 	struct ew_program_set set = { .btf_fd = -1 };
 	struct ew_capture cap;
-	const char *diag;
+	char *log, *line, *save = NULL;
+	bool captured;
 	struct ew_loaded ld;
 	double t0 = ew_now_ms();
 	uint32_t i;
@@ -211,18 +285,29 @@ int ew_cache_load(const struct ew_request *rq, const struct ew_attach_plan *plan
 		return 1;
 	}
 	for (i = 0; i < e.nmaps; i++)
-		if (!strcmp(e.maps[i].name, EW_MAP_GEN))
-			ew_write_generation(fds[i], rq->gen);
-	/* What the kernel says of a refused entry is for -v only: BCC's
-	 * loader prints the verifier's log to stderr. */
-	diag = ew_capture_start(&cap) ? NULL : "";
+		if (!strcmp(e.maps[i].name, EW_MAP_GEN) && ew_write_generation(fds[i], rq->gen))
+			break;
+	if (i < e.nmaps) {
+		ew_say(EW_MSG_INFO, "cache: entry not used: cannot write the generation; compiling");
+		for (i = 0; i < e.nmaps; i++)
+			close(fds[i]);
+		if (set.btf_fd >= 0)
+			close(set.btf_fd);
+		ew_cache_entry_free(&e);
+		return 1;
+	}
+	/* What the kernel says of a refused entry is for -v only (a compile
+	 * follows): BCC's loader prints the verifier's log to stderr. */
+	captured = !ew_capture_start(&cap);
 	set.cached = &e;
 	set.btf = e.btf ? btf__new(e.btf, e.btf_size) : NULL;
 	ret = ew_load_and_attach(&set, plan, &ld,
 				 err, sizeof(err), ew_say_info);
-	if (diag)
-		free(ew_capture_end(&cap));
+	log = captured ? ew_capture_end(&cap) : NULL;
 	if (ret) {
+		for (line = log ? strtok_r(log, "\n", &save) : NULL; line;
+		     line = strtok_r(NULL, "\n", &save))
+			ew_say(EW_MSG_INFO, "cache: verifier: %s", line);
 		ew_say(EW_MSG_INFO, "cache: entry not used: %s; compiling", err);
 		ret = 1;
 	} else {
@@ -239,6 +324,7 @@ int ew_cache_load(const struct ew_request *rq, const struct ew_attach_plan *plan
 	if (set.btf_fd >= 0)
 		close(set.btf_fd);
 	btf__free((struct btf *)set.btf);
+	free(log);
 	ew_cache_entry_free(&e);
 	return ret;
 }

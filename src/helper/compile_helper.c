@@ -305,9 +305,9 @@ static int compile_and_attach(struct ew_request *rq, struct ew_attach_plan *plan
 	said = send_diagnostics(diag, rq, dir);
 	free(diag);
 	if (!mod) {
-		free(said);
 		char msg[PATH_MAX + 64];
 
+		free(said);
 		snprintf(msg, sizeof(msg), "%s: the probe failed to compile",
 			 rq->name);
 		ew_fail(msg, "fix the errors above (file:line:column), or run without --probe to use the built-in probe");
@@ -356,7 +356,7 @@ int main(void)
 	uint8_t key[EW_CACHE_KEY_LEN];
 	struct ew_attach_plan plan;
 	int i, base, ret;
-	bool cached;
+	bool cached, have_key;
 
 	/* BCC prints some messages on stdout; stdout belongs to the events. */
 	dup2(STDERR_FILENO, STDOUT_FILENO);
@@ -397,11 +397,10 @@ int main(void)
 				ew_send_str(ew_reply_sock, EW_MSG_CFLAG, rq.cflags[i]);
 			break;
 		}
-		ret = 1;
-		if (cached && !ew_cache_key_of(&rq, &plan, &kh, key))
-			ret = ew_cache_load(&rq, &plan, key);
+		have_key = cached && !ew_cache_key_of(&rq, &plan, &kh, key);
+		ret = have_key ? ew_cache_load(&rq, &plan, key) : 1;
 		if (ret == 1)
-			ret = compile_and_attach(&rq, &plan, cached ? key : NULL);
+			ret = compile_and_attach(&rq, &plan, have_key ? key : NULL);
 		if (!ret)
 			break;
 		if (ret == 2 || plan.mech != EW_MECH_KPROBE || !plan.fallback_allowed)

@@ -5,15 +5,23 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static int why(char *out, size_t len, int err, const char *fmt, const char *name)
+static int why(char *out, size_t len, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int why(char *out, size_t len, int err, const char *fmt, ...)
 {
-	snprintf(out, len, fmt, name);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out, len, fmt, ap);
+	va_end(ap);
 	return err;
 }
 
@@ -33,7 +41,7 @@ static int take_programs(void *mod, struct ew_cache_entry *e, char *out, size_t 
 	size_t i, n = bpf_num_functions(mod);
 
 	if (n > EW_CACHE_MAX_PROGS)
-		return why(out, len, -E2BIG, "more than 64 functions%s", "");
+		return why(out, len, -E2BIG, "more than %d functions", EW_CACHE_MAX_PROGS);
 	for (i = 0; i < n; i++) {
 		const char *name = bpf_function_name(mod, i);
 		struct ew_cache_prog *p = &e->progs[e->nprogs];
@@ -44,7 +52,7 @@ static int take_programs(void *mod, struct ew_cache_entry *e, char *out, size_t 
 			return why(out, len, -EINVAL, "cannot read %s()", name);
 		p->insns = malloc(size);
 		if (!p->insns)
-			return -ENOMEM;
+			return why(out, len, -ENOMEM, "out of memory");
 		memcpy(p->insns, start, size);
 		snprintf(p->name, sizeof(p->name), "%s", name);
 		p->insn_cnt = size / sizeof(*p->insns);
@@ -106,7 +114,7 @@ static int take_maps(void *mod, struct ew_cache_entry *e, const struct ew_req_pi
 	uint32_t btf_id = 0;
 
 	if (n > EW_CACHE_MAX_MAPS)
-		return why(out, len, -E2BIG, "more than 64 maps%s", "");
+		return why(out, len, -E2BIG, "more than %d maps", EW_CACHE_MAX_MAPS);
 	for (t = 0; t < n; t++) {
 		struct ew_cache_map *m = &e->maps[t];
 		struct bpf_map_info info = { 0 };
@@ -116,6 +124,9 @@ static int take_maps(void *mod, struct ew_cache_entry *e, const struct ew_req_pi
 		if (bpf_obj_get_info_by_fd(bpf_table_fd_id(mod, t), &info, &ilen) ||
 		    strlen(name) >= sizeof(m->name))
 			return why(out, len, -EINVAL, "cannot read map %s", name);
+		/* Their inner map's spec is not kept: never a hit, so never kept. */
+		if (info.type == BPF_MAP_TYPE_ARRAY_OF_MAPS || info.type == BPF_MAP_TYPE_HASH_OF_MAPS)
+			return why(out, len, -EOPNOTSUPP, "map %s holds maps", name);
 		snprintf(m->name, sizeof(m->name), "%s", name);
 		m->type = info.type;
 		m->key_size = info.key_size;
@@ -169,9 +180,14 @@ static int open_pinned(const struct ew_cache_map *m, const char *path)
 
 int ew_write_generation(int fd, unsigned gen)
 {
-	uint32_t zero = 0;
+	struct bpf_map_info info = { 0 };
+	uint32_t ilen = sizeof(info), zero = 0;
 	uint64_t v = gen;
 
+	/* A probe's own map of that name may be of another shape. */
+	if (bpf_obj_get_info_by_fd(fd, &info, &ilen) || info.type != BPF_MAP_TYPE_ARRAY ||
+	    info.key_size != sizeof(zero) || info.value_size != sizeof(v) || !info.max_entries)
+		return -EINVAL;
 	return bpf_map_update_elem(fd, &zero, &v, BPF_ANY) ? -errno : 0;
 }
 
@@ -184,7 +200,7 @@ int ew_entry_make_maps(struct ew_cache_entry *e, int *fds, int *btf_out,
 	if (e->btf) {
 		btf_fd = bpf_btf_load(e->btf, e->btf_size, NULL);
 		if (btf_fd < 0)
-			return why(out, len, -errno, "the kernel refused its BTF%s", "");
+			return why(out, len, -errno, "the kernel refused its BTF");
 	}
 	for (i = 0; i < e->nmaps; i++) {
 		const struct ew_cache_map *m = &e->maps[i];

@@ -15,12 +15,19 @@
 
 int ew_capture_start(struct ew_capture *c)
 {
+	int err;
+
 	fflush(stderr);
 	c->fd = memfd_create("execwatch-diag", MFD_CLOEXEC);
 	c->saved = dup(STDERR_FILENO);
-	if (c->fd < 0 || c->saved < 0 || dup2(c->fd, STDERR_FILENO) < 0)
-		return -errno;
-	return 0;
+	if (c->fd >= 0 && c->saved >= 0 && dup2(c->fd, STDERR_FILENO) >= 0)
+		return 0;
+	err = -errno;
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->saved >= 0)
+		close(c->saved);
+	return err;
 }
 
 char *ew_capture_end(struct ew_capture *c)

@@ -61,6 +61,7 @@ void ew_find_kheaders(const char *modules_dir, const char *kheaders_tar,
 			 has_headers(source) && faccessat(AT_FDCWD, build, F_OK, AT_EACCESS) == 0 ?
 			 source : build);
 	}
+	snprintf(out->build, sizeof(out->build), "%s", build);
 	if (has_headers(out->path)) {
 		out->found = true;
 		read_release(build, out->release, sizeof(out->release));

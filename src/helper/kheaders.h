@@ -8,6 +8,7 @@
 
 struct ew_kheaders {
 	char path[PATH_MAX];	/* the directory BCC will use */
+	char build[PATH_MAX];	/* and its build half (the configuration, generated headers) */
 	char release[128];	/* the headers' UTS_RELEASE, "" if unknown */
 	bool found;
 	bool matches;		/* release equals the running kernel's */

@@ -67,6 +67,43 @@ class Cache(unittest.TestCase):
         self.assertEqual(len(self.entries()), 2)
         ewtest.record("cache_hit", entries=2)
 
+    def test_a_hit_reports_exactly_what_a_compile_does(self):
+        """A tracer loaded from the cache and one that compiled, side by
+        side on the same execs: the same events, field for field."""
+        self.run_once("-x")
+        warm = Tracer("-v", "-o", "json", "-x", "--cache-dir", self.dir)
+        cold = Tracer("-v", "-o", "json", "-x", "--no-cache")
+        try:
+            self.assertIn("cache: hit", warm.stderr())
+            self.assertIn("compile: ", cold.stderr())
+            want = [(run_execer("fork-execv", "/bin/true", "same", str(i), "a b")[0][0],
+                     ["/bin/true", "same", str(i), "a b"]) for i in range(3)]
+            (fail, _), _ = run_execer("fail", "/nonexistent/same", "x")
+            want.append((fail, ["/nonexistent/same", "x"]))
+            got = []
+            for t in (warm, cold):
+                got.append([t.wait_event(lambda e, w=w: (e.get("pid"), e.get("argv")) == w)
+                            for w in want])
+        finally:
+            self.assertEqual(warm.stop(), 0)
+            self.assertEqual(cold.stop(), 0)
+        when = ("time", "ts_ns", "seq", "cpu", "latency_ns")
+        for a, b in zip(*got):
+            self.assertEqual({k: v for k, v in a.items() if k not in when},
+                             {k: v for k, v in b.items() if k not in when})
+        self.assertEqual(got[0][-1]["ret"], -2)
+
+    def test_every_key_input_misses(self):
+        self.run_once()
+        for args in (("--max-args", "30"), ("--max-arg-len", "300"), ("-u", "0"),
+                     ("--containers",)):
+            with self.subTest(args=args):
+                n = len(self.entries())
+                t = Tracer("-v", "-o", "json", "--cache-dir", self.dir, *args)
+                self.assertEqual(t.stop(), 0)
+                self.assertIn("cache: miss (no entry)", t.stderr())
+                self.assertEqual(len(self.entries()), n + 1)
+
     def test_an_edited_probe_is_a_new_key(self):
         probe = os.path.join(self.parent, "my.bpf.c")
         text = subprocess.run([ewtest.EXECWATCH, "--print-source"], stdout=subprocess.PIPE,
@@ -82,6 +119,26 @@ class Cache(unittest.TestCase):
         with open(probe, "w") as f:
             f.write(text)
         err, _ = self.run_once("--probe", probe, expect=("cache: hit",))
+
+    def test_a_probe_reading_headers_of_its_own_is_not_cached(self):
+        """They are not in the key: however the include is spelled."""
+        text = subprocess.run([ewtest.EXECWATCH, "--print-source"], stdout=subprocess.PIPE,
+                              check=True).stdout.decode()
+        with open(os.path.join(self.parent, "mine.h"), "w") as f:
+            f.write("#define MINE 1\n")
+        probe = os.path.join(self.parent, "mine.bpf.c")
+        for spelling in ('#include "mine.h"', '%:include "mine.h"', '#/**/include "mine.h"',
+                         '# \\\ninclude "mine.h"', '#import "mine.h"',
+                         '#define H "mine.h"\n#include H',
+                         '#if __has_include("mine.h")\n#endif'):
+            with self.subTest(spelling=spelling):
+                with open(probe, "w") as f:
+                    f.write(spelling + "\n" + text)
+                t = Tracer("-v", "--probe", probe, "--cache-dir", self.dir)
+                self.assertEqual(t.stop(), 0)
+                self.assertIn("cache: not used: the probe includes", t.stderr())
+                self.assertIn("compile: ", t.stderr())
+        self.assertEqual(self.entries(), [])
 
     def flip_and_expect_replaced(self, reason):
         [entry] = self.entries()

@@ -159,6 +159,22 @@ static void cut_short_or_flipped(void **state)
 	expect_refused(-EBADMSG, "checksum");
 }
 
+/* An entry of another format version (an older execwatch's). */
+static void another_format(void **state)
+{
+	char path[4096];
+	uint32_t format = 2;
+	int fd;
+
+	(void)state;
+	rewrite();
+	entry_file(path, sizeof(path));
+	fd = open(path, O_WRONLY);
+	assert_true(pwrite(fd, &format, sizeof(format), 8) == sizeof(format));
+	close(fd);
+	expect_refused(-EINVAL, "not an entry of this format");
+}
+
 static void another_keys_entry(void **state)
 {
 	char path[4096], hex[2 * EW_CACHE_KEY_LEN + 1], moved[4200];
@@ -307,6 +323,7 @@ int main(void)
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(no_entry_is_a_miss),
 		cmocka_unit_test(cut_short_or_flipped),
+		cmocka_unit_test(another_format),
 		cmocka_unit_test(another_keys_entry),
 		cmocka_unit_test(untrusted_files),
 		cmocka_unit_test(map_reference_out_of_range),
