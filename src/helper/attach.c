@@ -2,7 +2,7 @@
 #include "attach.h"
 #include "kallsyms.h"
 
-#include <bcc/bcc_common.h>
+#include "bcc.h"
 #include <bpf/bpf.h>
 #include <bcc/libbpf.h>
 #include <bpf/btf.h>
@@ -199,18 +199,18 @@ static const struct ew_cache_prog *cached_prog(const struct ew_program_set *set,
 
 static bool defines(const struct ew_program_set *set, const char *name)
 {
-	return set->mod ? bpf_function_start(set->mod, name) != NULL :
+	return set->mod ? ew_bcc()->function_start(set->mod, name) != NULL :
 			  cached_prog(set, name) != NULL;
 }
 
 static size_t nfunctions(const struct ew_program_set *set)
 {
-	return set->mod ? bpf_num_functions(set->mod) : set->cached->nprogs;
+	return set->mod ? ew_bcc()->num_functions(set->mod) : set->cached->nprogs;
 }
 
 static const char *function_name(const struct ew_program_set *set, size_t i)
 {
-	return set->mod ? bpf_function_name(set->mod, i) : set->cached->progs[i].name;
+	return set->mod ? ew_bcc()->function_name(set->mod, i) : set->cached->progs[i].name;
 }
 
 /*
@@ -250,11 +250,11 @@ static int load_cached(const struct ew_program_set *set, int type, const char *n
 static int load(const struct ew_program_set *set, int type, const char *name)
 {
 	if (set->mod)
-		return bcc_func_load(set->mod, type, name,
-				     bpf_function_start(set->mod, name),
-				     bpf_function_size(set->mod, name),
-				     bpf_module_license(set->mod),
-				     bpf_module_kern_version(set->mod), 0, NULL, 0,
+		return ew_bcc()->func_load(set->mod, type, name,
+				     ew_bcc()->function_start(set->mod, name),
+				     ew_bcc()->function_size(set->mod, name),
+				     ew_bcc()->module_license(set->mod),
+				     ew_bcc()->module_kern_version(set->mod), 0, NULL, 0,
 				     NULL, -1);
 	return load_cached(set, type, name);
 }

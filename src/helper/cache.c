@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <link.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,15 +18,16 @@
 /* The file: a header, then license, programs (each a record and its
  * instructions), maps, BTF and warnings, in that order. */
 #define MAGIC "EWBPFC\0"
-#define FORMAT 1
+#define FORMAT 2
 #define MAX_INSNS (1u << 20)	/* the kernel's own limit is 1M */
 
 struct file_header {
 	char magic[8];
 	uint32_t format;
 	uint32_t nprogs, nmaps;
-	uint32_t btf_size, diag_size;
+	uint32_t btf_size, diag_size, warn_size;
 	uint32_t kern_version;
+	uint32_t ndeps;
 	char license[64];
 	uint8_t key[EW_CACHE_KEY_LEN];
 	uint8_t sum[EW_CACHE_KEY_LEN];	/* SHA-256 of all that follows */
@@ -92,6 +94,7 @@ void ew_cache_entry_free(struct ew_cache_entry *e)
 		free(e->progs[i].insns);
 	free(e->btf);
 	free(e->diag);
+	free(e->warn);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -142,6 +145,53 @@ static bool refs_in_range(const struct ew_cache_prog *p, uint32_t nmaps)
 	return true;
 }
 
+static void dep_of(struct ew_cache_dep *d, const char *path, const struct stat *st)
+{
+	memset(d, 0, sizeof(*d));
+	snprintf(d->path, sizeof(d->path), "%s", path);
+	d->ino = st->st_ino;
+	d->size = st->st_size;
+	d->mtime_sec = st->st_mtim.tv_sec;
+	d->mtime_nsec = st->st_mtim.tv_nsec;
+}
+
+/* The files the compile used are still those files. */
+static int changed_dep(const struct ew_cache_entry *e, char *out, size_t len)
+{
+	struct ew_cache_dep now;
+	struct stat st;
+	uint32_t i;
+
+	for (i = 0; i < e->ndeps; i++) {
+		if (stat(e->deps[i].path, &st))
+			memset(&st, 0, sizeof(st));
+		dep_of(&now, e->deps[i].path, &st);
+		if (memcmp(&now, &e->deps[i], sizeof(now))) {
+			snprintf(out, len, "%s changed since it was compiled", e->deps[i].path);
+			return -ESTALE;
+		}
+	}
+	return 0;
+}
+
+static int add_one(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct ew_cache_entry *e = arg;
+	struct stat st;
+
+	(void)size;
+	if (!info->dlpi_name || !*info->dlpi_name || e->ndeps >= EW_CACHE_MAX_DEPS ||
+	    strlen(info->dlpi_name) >= sizeof(e->deps[0].path) || stat(info->dlpi_name, &st))
+		return 0;
+	dep_of(&e->deps[e->ndeps++], info->dlpi_name, &st);
+	return 0;
+}
+
+void ew_cache_add_loaded(struct ew_cache_entry *e)
+{
+	dl_iterate_phdr(add_one, e);
+}
+
 static int parse(const uint8_t *buf, size_t size, const uint8_t key[EW_CACHE_KEY_LEN],
 		 struct ew_cache_entry *e, char *out, size_t len)
 {
@@ -190,14 +240,26 @@ static int parse(const uint8_t *buf, size_t size, const uint8_t key[EW_CACHE_KEY
 	for (i = 0; i < e->nprogs; i++)
 		if (!refs_in_range(&e->progs[i], e->nmaps))
 			return why(out, len, -EINVAL, "corrupt (a map reference out of range)");
+	if (h->ndeps > EW_CACHE_MAX_DEPS)
+		return why(out, len, -EINVAL, "corrupt (counts out of range)");
+	for (i = 0; i < h->ndeps; i++) {
+		const struct ew_cache_dep *d = take(&c, sizeof(*d));
+
+		if (!d || !memchr(d->path, 0, sizeof(d->path)))
+			return why(out, len, -EINVAL, "corrupt (a dependency record)");
+		e->deps[i] = *d;
+	}
+	e->ndeps = h->ndeps;
 	if (h->btf_size && !(e->btf = take_copy(&c, h->btf_size, 0)))
 		return why(out, len, -EINVAL, "corrupt (BTF cut short)");
 	e->btf_size = h->btf_size;
 	if (h->diag_size && !(e->diag = take_copy(&c, h->diag_size, 1)))
 		return why(out, len, -EINVAL, "corrupt (warnings cut short)");
+	if (h->warn_size && !(e->warn = take_copy(&c, h->warn_size, 1)))
+		return why(out, len, -EINVAL, "corrupt (warnings cut short)");
 	if (c.left)
 		return why(out, len, -EINVAL, "corrupt (bytes past its end)");
-	return 0;
+	return changed_dep(e, out, len);
 }
 
 /* Root's own regular file, one link, writable by nobody else. */
@@ -309,10 +371,14 @@ static int write_body(int fd, const struct ew_cache_entry *e, struct sha256_ctx 
 	}
 	for (i = 0; i < e->nmaps && !err; i++)
 		err = write_all(fd, &e->maps[i], sizeof(e->maps[i]), ctx);
+	for (i = 0; i < e->ndeps && !err; i++)
+		err = write_all(fd, &e->deps[i], sizeof(e->deps[i]), ctx);
 	if (!err && e->btf_size)
 		err = write_all(fd, e->btf, e->btf_size, ctx);
 	if (!err && e->diag)
 		err = write_all(fd, e->diag, strlen(e->diag), ctx);
+	if (!err && e->warn)
+		err = write_all(fd, e->warn, strlen(e->warn), ctx);
 	return err;
 }
 
@@ -390,7 +456,9 @@ int ew_cache_write(const char *dir, const uint8_t key[EW_CACHE_KEY_LEN],
 	h.nmaps = e->nmaps;
 	h.btf_size = e->btf_size;
 	h.diag_size = e->diag ? strlen(e->diag) : 0;
+	h.warn_size = e->warn ? strlen(e->warn) : 0;
 	h.kern_version = e->kern_version;
+	h.ndeps = e->ndeps;
 	entry_path(dir, key, path);
 	snprintf(tmp, sizeof(tmp), "%s/.new-XXXXXX", dir);
 	fd = mkostemp(tmp, O_CLOEXEC);		/* 0600 */

@@ -45,6 +45,15 @@ struct ew_cache_map {
 	uint32_t btf_key_type_id, btf_value_type_id;	/* 0: no BTF */
 };
 
+/* A file the compile depended on (the helper, libbcc, clang, LLVM...), by
+ * identity: an entry whose files changed since is a miss. */
+struct ew_cache_dep {
+	char path[256];
+	int64_t ino, size, mtime_sec, mtime_nsec;
+};
+
+#define EW_CACHE_MAX_DEPS	64
+
 struct ew_cache_entry {
 	char license[64];
 	uint32_t kern_version;
@@ -54,7 +63,13 @@ struct ew_cache_entry {
 	void *btf;		/* the maps' BTF, raw; NULL if none has any */
 	uint32_t btf_size;
 	char *diag;		/* the compiler's warnings; NULL if none */
+	char *warn;		/* the helper's (BTF fields missing), a line each; NULL if none */
+	uint32_t ndeps;
+	struct ew_cache_dep deps[EW_CACHE_MAX_DEPS];
 };
+
+/* Adds the objects this process has loaded to E's dependencies. */
+void ew_cache_add_loaded(struct ew_cache_entry *e);
 
 /* The key, as a running hash of everything that shapes the compile. */
 struct ew_cache_key {

@@ -9,7 +9,6 @@
 #include "../../probes/event.h"
 
 #include <bcc/bcc_version.h>
-#include <link.h>
 #include <bpf/btf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -75,18 +74,11 @@ static bool is_pin_flag(const struct ew_request *rq, const char *flag)
 	return false;
 }
 
-static int add_loaded(struct dl_phdr_info *info, size_t size, void *k)
-{
-	(void)size;
-	if (info->dlpi_name && *info->dlpi_name)
-		key_add_object(k, info->dlpi_name);
-	return 0;
-}
 
 /* Everything that shapes what BCC makes of RQ on this kernel. The
- * helper's own binary and every library it has loaded (libbcc, clang's
- * and LLVM's) count by identity: a package updated under the same
- * version, or a rebuilt helper, is a new key. */
+ * helper's own binary counts by identity (a rebuilt helper is a new key);
+ * the libraries the compile loaded (libbcc, clang, LLVM) are checked when
+ * an entry is read (a package updated under the same version is a miss). */
 int ew_cache_key_of(const struct ew_request *rq, const struct ew_attach_plan *plan,
 		    const struct ew_kheaders *kh, uint8_t key[EW_CACHE_KEY_LEN])
 {
@@ -105,7 +97,6 @@ int ew_cache_key_of(const struct ew_request *rq, const struct ew_attach_plan *pl
 	ew_cache_key_add_str(&k, "execwatch " EXECWATCH_VERSION);
 	ew_cache_key_add_str(&k, "libbcc " LIBBCC_VERSION);
 	key_add_object(&k, "/proc/self/exe");
-	dl_iterate_phdr(add_loaded, &k);
 	ew_cache_key_add_str(&k, un.release);
 	ew_cache_key_add_str(&k, un.version);
 	ew_cache_key_add_str(&k, un.machine);
@@ -128,10 +119,13 @@ int ew_cache_key_of(const struct ew_request *rq, const struct ew_attach_plan *pl
 		ew_cache_key_add_str(&k, rq->header_name[i]);
 		ew_cache_key_add_str(&k, rq->header_text[i]);
 	}
-	n = rq->ncflags;
+	n = rq->ncflags - rq->off_n;
 	ew_cache_key_add(&k, &n, sizeof(n));
-	for (i = 0; i < rq->ncflags; i++)
+	for (i = 0; i < rq->ncflags; i++) {
+		if (i >= rq->off_first && i < rq->off_first + rq->off_n)
+			continue;	/* the BTF and the btf: lines stand for them */
 		ew_cache_key_add_str(&k, is_pin_flag(rq, rq->cflags[i]) ? "pin" : rq->cflags[i]);
+	}
 	n = rq->npins;
 	ew_cache_key_add(&k, &n, sizeof(n));
 	for (i = 0; i < rq->npins; i++) {	/* which maps are pinned, not where */
@@ -262,14 +256,14 @@ bool ew_cache_usable(const struct ew_request *rq)
 
 /* Loads and attaches from the cache: 0 on a hit, 1 to compile instead. */
 int ew_cache_load(const struct ew_request *rq, const struct ew_attach_plan *plan,
-		       const uint8_t key[EW_CACHE_KEY_LEN])
+		  const uint8_t key[EW_CACHE_KEY_LEN])
 {
 	struct ew_cache_entry e;
 	int fds[EW_CACHE_MAX_MAPS], ret;
 	char why[128], err[512];
 	struct ew_program_set set = { .btf_fd = -1 };
 	struct ew_capture cap;
-	char *log, *line, *save = NULL;
+	char *log = NULL, *line, *save = NULL;
 	bool captured;
 	struct ew_loaded ld;
 	double t0 = ew_now_ms();
@@ -289,12 +283,8 @@ int ew_cache_load(const struct ew_request *rq, const struct ew_attach_plan *plan
 			break;
 	if (i < e.nmaps) {
 		ew_say(EW_MSG_INFO, "cache: entry not used: cannot write the generation; compiling");
-		for (i = 0; i < e.nmaps; i++)
-			close(fds[i]);
-		if (set.btf_fd >= 0)
-			close(set.btf_fd);
-		ew_cache_entry_free(&e);
-		return 1;
+		ret = 1;
+		goto out;
 	}
 	/* What the kernel says of a refused entry is for -v only (a compile
 	 * follows): BCC's loader prints the verifier's log to stderr. */
@@ -313,12 +303,18 @@ int ew_cache_load(const struct ew_request *rq, const struct ew_attach_plan *plan
 	} else {
 		if (e.diag)
 			ew_send_str(ew_reply_sock, EW_MSG_DIAG, e.diag);
+		/* What the helper warned of at the compile (a field the kernel's
+		 * BTF lacks), unless this start resolved the offsets again. */
+		for (line = e.warn && !rq->offsets ? strtok_r(e.warn, "\n", &save) : NULL; line;
+		     line = strtok_r(NULL, "\n", &save))
+			ew_say(EW_MSG_WARN, "%s", line);
 		ew_say(EW_MSG_INFO, "cache: hit, load+attach: %.0f ms, %d programs attached",
 		    ew_now_ms() - t0, ld.nlinks);
 		ew_send_str(ew_reply_sock, EW_MSG_ATTACH,
 			    plan->mech == EW_MECH_KPROBE ? "kprobe" : "tracepoint");
 		ret = ew_reply_fds(NULL, &e, fds, &ld) ? 2 : 0;
 	}
+out:
 	for (i = 0; i < e.nmaps; i++)
 		close(fds[i]);
 	if (set.btf_fd >= 0)
@@ -341,6 +337,8 @@ void ew_cache_store(const struct ew_request *rq, const uint8_t key[EW_CACHE_KEY_
 		return;
 	}
 	e.diag = diag && *diag ? strdup(diag) : NULL;
+	e.warn = rq->btf_warnings ? strdup(rq->btf_warnings) : NULL;
+	ew_cache_add_loaded(&e);	/* libbcc, clang, LLVM: loaded for the compile */
 	if (ew_cache_write(rq->cache_dir, key, &e, why, sizeof(why))) {
 		ew_say(EW_MSG_INFO, "cache: not stored: %s", why);
 	} else {

@@ -24,7 +24,7 @@
 #include <linux/types.h>
 #include "../../probes/event.h"
 
-#include <bcc/bcc_common.h>
+#include "bcc.h"
 #include <bcc/libbpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -119,6 +119,22 @@ static void spec_text(const struct ew_offset_spec *s, char *buf, size_t len)
  * passed as -DNAME=VALUE. What this kernel lacks stays undefined, with a
  * warning: the probe decides, with #ifdef, whether it can do without.
  */
+/* Said now, and kept for a cache hit to say again. */
+static void warn_btf(struct ew_request *rq, const char *what, const char *macro)
+{
+	char line[512], *grown;
+	size_t have = rq->btf_warnings ? strlen(rq->btf_warnings) : 0;
+
+	snprintf(line, sizeof(line), "kernel BTF has no %s: %s is left undefined",
+		 what, macro);
+	ew_say(EW_MSG_WARN, "%s", line);
+	grown = realloc(rq->btf_warnings, have + strlen(line) + 2);
+	if (!grown)
+		return;
+	rq->btf_warnings = grown;
+	sprintf(grown + have, "%s\n", line);
+}
+
 static int add_btf_offsets(struct ew_request *rq)
 {
 	struct ew_offset_spec specs[EW_MAX_SPECS];
@@ -127,6 +143,8 @@ static int add_btf_offsets(struct ew_request *rq)
 	struct btf *btf;
 	int n, i;
 
+	rq->offsets = true;
+	rq->off_first = rq->ncflags;
 	n = ew_btf_specs_parse(rq->source, specs, EW_MAX_SPECS, &bad_line);
 	if (n < 0) {
 		char msg[PATH_MAX + 128];
@@ -149,14 +167,14 @@ static int add_btf_offsets(struct ew_request *rq)
 
 		spec_text(&specs[i], what, sizeof(what));
 		if (v < 0) {
-			ew_say(EW_MSG_WARN, "kernel BTF has no %s: %s is left undefined",
-			    what, specs[i].macro);
+			warn_btf(rq, what, specs[i].macro);
 			continue;
 		}
 		ew_add_flag(rq, "-D%s=%ld", specs[i].macro, v);
 		ew_say(EW_MSG_INFO, "offset: %s %s = %ld (BTF)", specs[i].macro, what, v);
 	}
 	btf__free(btf);
+	rq->off_n = rq->ncflags - rq->off_first;
 	ew_say(EW_MSG_INFO, "BTF: %d offsets resolved from /sys/kernel/btf/vmlinux in %.1f ms",
 	    n, ew_now_ms() - t0);
 	return 0;
@@ -269,6 +287,8 @@ static int compile_and_attach(struct ew_request *rq, struct ew_attach_plan *plan
 	 * quote path, ahead of the probe's own directory: a header of the
 	 * same name next to the probe never stands in for execwatch's.
 	 */
+	if (!ew_bcc_open(err, sizeof(err)))
+		return 1 + ew_fail(err, "install libbpfcc (BCC), which compiles the probe");
 	if (write_headers(rq, dir) || chdir(dir) ||
 	    asprintf(&quote_dir, "-iquote%s", dir) < 0) {
 		remove_headers(rq, dir);
@@ -284,15 +304,15 @@ static int compile_and_attach(struct ew_request *rq, struct ew_attach_plan *plan
 	marked = ew_mark_lines(rq->source, rq->name);
 	t0 = ew_now_ms();
 	small = small_kallsyms(dir);
-	mod = marked ? bpf_module_create_c_from_string(marked, 0, cflags,
+	mod = marked ? ew_bcc()->module_create_c_from_string(marked, 0, cflags,
 						       rq->ncflags + 1, true, NULL) : NULL;
 	if (small)
 		umount2("/proc/kallsyms", MNT_DETACH);
 	free(marked);
 	free(quote_dir);
 	t1 = ew_now_ms();
-	if (mod && bpf_table_fd(mod, EW_MAP_GEN) >= 0 &&
-	    ew_write_generation(bpf_table_fd(mod, EW_MAP_GEN), rq->gen)) {
+	if (mod && ew_bcc()->table_fd(mod, EW_MAP_GEN) >= 0 &&
+	    ew_write_generation(ew_bcc()->table_fd(mod, EW_MAP_GEN), rq->gen)) {
 		free(ew_capture_end(&cap));
 		remove_headers(rq, dir);
 		return 1 + ew_fail("cannot write the probe's generation into its gen map", NULL);
@@ -373,8 +393,6 @@ int main(void)
 	}
 	if (check_headers() || ensure_tracefs())
 		goto done;
-	if (add_btf_offsets(&rq))
-		goto done;
 	if (ew_plan_attach(rq.attach, &plan)) {
 		ew_fail(plan.reason, NULL);
 		goto done;
@@ -386,8 +404,12 @@ int main(void)
 		ew_add_flag(&rq, "-DEW_GEN=%u", rq.gen);
 	for (i = 0; i < rq.npins; i++)
 		ew_add_flag(&rq, "-D%s=\"%s\"", rq.pins[i].macro, rq.pins[i].path);
-	base = rq.ncflags;
 	cached = ew_cache_usable(&rq);
+	/* The key stands for the offsets (it holds the BTF and the btf:
+	 * lines): a hit needs none resolved. -v still lists them. */
+	if ((!cached || rq.verbose || rq.dry_run) && add_btf_offsets(&rq))
+		goto done;
+	base = rq.ncflags;
 	for (;;) {
 		ew_say(EW_MSG_INFO, "attach: %s", plan.reason);
 		if (plan.mech == EW_MECH_KPROBE)
@@ -399,6 +421,8 @@ int main(void)
 		}
 		have_key = cached && !ew_cache_key_of(&rq, &plan, &kh, key);
 		ret = have_key ? ew_cache_load(&rq, &plan, key) : 1;
+		if (ret == 1 && !rq.offsets && add_btf_offsets(&rq))
+			goto done;
 		if (ret == 1)
 			ret = compile_and_attach(&rq, &plan, have_key ? key : NULL);
 		if (!ret)
@@ -408,6 +432,10 @@ int main(void)
 		/* auto: the kernel has kprobes but they would not attach. */
 		while (rq.ncflags > base)
 			free(rq.cflags[--rq.ncflags]);
+		if (rq.off_first >= base) {	/* resolved in the loop: again next time */
+			rq.offsets = false;
+			rq.off_n = 0;
+		}
 		plan.mech = EW_MECH_TRACEPOINT;
 		plan.fallback_allowed = false;
 		snprintf(plan.reason, sizeof(plan.reason),

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "compiled.h"
 
-#include <bcc/bcc_common.h>
+#include "bcc.h"
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <errno.h>
@@ -28,25 +28,25 @@ static int why(char *out, size_t len, int err, const char *fmt, ...)
 /* Which of MOD's maps FD is. */
 static int table_of(void *mod, int fd)
 {
-	size_t t, n = bpf_num_tables(mod);
+	size_t t, n = ew_bcc()->num_tables(mod);
 
 	for (t = 0; t < n; t++)
-		if (bpf_table_fd_id(mod, t) == fd)
+		if (ew_bcc()->table_fd_id(mod, t) == fd)
 			return t;
 	return -1;
 }
 
 static int take_programs(void *mod, struct ew_cache_entry *e, char *out, size_t len)
 {
-	size_t i, n = bpf_num_functions(mod);
+	size_t i, n = ew_bcc()->num_functions(mod);
 
 	if (n > EW_CACHE_MAX_PROGS)
 		return why(out, len, -E2BIG, "more than %d functions", EW_CACHE_MAX_PROGS);
 	for (i = 0; i < n; i++) {
-		const char *name = bpf_function_name(mod, i);
+		const char *name = ew_bcc()->function_name(mod, i);
 		struct ew_cache_prog *p = &e->progs[e->nprogs];
-		size_t size = bpf_function_size(mod, name), k;
-		const void *start = bpf_function_start(mod, name);
+		size_t size = ew_bcc()->function_size(mod, name), k;
+		const void *start = ew_bcc()->function_start(mod, name);
 
 		if (!start || !size || strlen(name) >= sizeof(p->name))
 			return why(out, len, -EINVAL, "cannot read %s()", name);
@@ -110,7 +110,7 @@ static int take_btf(struct ew_cache_entry *e, uint32_t id, uint32_t *have)
 static int take_maps(void *mod, struct ew_cache_entry *e, const struct ew_req_pin *pins,
 		     int npins, char *out, size_t len)
 {
-	size_t t, n = bpf_num_tables(mod);
+	size_t t, n = ew_bcc()->num_tables(mod);
 	uint32_t btf_id = 0;
 
 	if (n > EW_CACHE_MAX_MAPS)
@@ -119,9 +119,9 @@ static int take_maps(void *mod, struct ew_cache_entry *e, const struct ew_req_pi
 		struct ew_cache_map *m = &e->maps[t];
 		struct bpf_map_info info = { 0 };
 		uint32_t ilen = sizeof(info);
-		const char *name = bpf_table_name(mod, t);
+		const char *name = ew_bcc()->table_name(mod, t);
 
-		if (bpf_obj_get_info_by_fd(bpf_table_fd_id(mod, t), &info, &ilen) ||
+		if (bpf_obj_get_info_by_fd(ew_bcc()->table_fd_id(mod, t), &info, &ilen) ||
 		    strlen(name) >= sizeof(m->name))
 			return why(out, len, -EINVAL, "cannot read map %s", name);
 		/* Their inner map's spec is not kept: never a hit, so never kept. */
@@ -152,8 +152,8 @@ int ew_entry_from_module(void *mod, struct ew_cache_entry *e, const struct ew_re
 	int err;
 
 	memset(e, 0, sizeof(*e));
-	snprintf(e->license, sizeof(e->license), "%s", bpf_module_license(mod));
-	e->kern_version = bpf_module_kern_version(mod);
+	snprintf(e->license, sizeof(e->license), "%s", ew_bcc()->module_license(mod));
+	e->kern_version = ew_bcc()->module_kern_version(mod);
 	err = take_programs(mod, e, out, len) ?: take_maps(mod, e, pins, npins, out, len);
 	if (err)
 		ew_cache_entry_free(e);

@@ -2,7 +2,7 @@
 #include "reply.h"
 #include "../helper_proto.h"
 
-#include <bcc/bcc_common.h>
+#include "bcc.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -53,7 +53,7 @@ int ew_reply_fds(void *mod, const struct ew_cache_entry *e, const int *map_fds,
 {
 	struct ew_fd_desc desc[EW_MAX_FDS];
 	int fds[EW_MAX_FDS], n = 0, i;
-	size_t t, ntables = mod ? bpf_num_tables(mod) : e->nmaps;
+	size_t t, ntables = mod ? ew_bcc()->num_tables(mod) : e->nmaps;
 
 	memset(desc, 0, sizeof(desc));
 	for (i = 0; i < ld->nlinks; i++) {
@@ -72,12 +72,12 @@ int ew_reply_fds(void *mod, const struct ew_cache_entry *e, const int *map_fds,
 			fds[n] = map_fds[t];
 			continue;
 		}
-		desc[n].map_type = bpf_table_type_id(mod, t);
-		desc[n].key_size = bpf_table_key_size_id(mod, t);
-		desc[n].value_size = bpf_table_leaf_size_id(mod, t);
-		desc[n].max_entries = bpf_table_max_entries_id(mod, t);
-		snprintf(desc[n].name, EW_NAME_LEN, "%s", bpf_table_name(mod, t));
-		fds[n] = bpf_table_fd_id(mod, t);
+		desc[n].map_type = ew_bcc()->table_type_id(mod, t);
+		desc[n].key_size = ew_bcc()->table_key_size_id(mod, t);
+		desc[n].value_size = ew_bcc()->table_leaf_size_id(mod, t);
+		desc[n].max_entries = ew_bcc()->table_max_entries_id(mod, t);
+		snprintf(desc[n].name, EW_NAME_LEN, "%s", ew_bcc()->table_name(mod, t));
+		fds[n] = ew_bcc()->table_fd_id(mod, t);
 	}
 	return ew_send_fds(ew_reply_sock, desc, fds, n);
 }

@@ -30,6 +30,9 @@ struct ew_request {
 	unsigned gen;		/* written into the probe's gen map */
 	struct ew_req_pin pins[EW_MAX_PINS];
 	int npins;
+	int off_first, off_n;	/* the BTF offsets' flags: cflags[off_first...] */
+	bool offsets;		/* resolved (off_n may be 0: no btf: lines) */
+	char *btf_warnings;	/* fields this kernel's BTF lacks, a line each */
 	bool verbose;
 	bool dry_run;
 };

@@ -14,7 +14,7 @@ import unittest
 import ewtest
 from ewtest import Tracer, run_execer
 
-HEADER = 160            # struct file_header in src/helper/cache.c
+HEADER = 168            # struct file_header in src/helper/cache.c
 PROG_RECORD = 72        # struct file_prog: name[64], insn_cnt, pad
 
 
@@ -203,7 +203,7 @@ class Cache(unittest.TestCase):
         # the first program's first instruction: exit, with r0 never set
         at = HEADER + PROG_RECORD
         data[at:at + 8] = bytes([0x95, 0, 0, 0, 0, 0, 0, 0])
-        data[128:160] = hashlib.sha256(bytes(data[HEADER:])).digest()
+        data[136:168] = hashlib.sha256(bytes(data[HEADER:])).digest()
         with open(entry, "wb") as f:
             f.write(data)
         err, _ = self.run_once(expect=("cache: entry not used: the kernel's verifier rejected",

@@ -51,6 +51,7 @@ static void sample(struct ew_cache_entry *e)
 	e->btf = malloc(5);
 	memcpy(e->btf, "\x9f\xeb\x01\x00\x18", 5);
 	e->diag = strdup("probe.bpf.c:3:1: warning: unused\n");
+	e->warn = strdup("kernel BTF has no x.y: EW_OFF_X is left undefined\n");
 }
 
 static void entry_file(char *out, size_t len)
@@ -112,6 +113,7 @@ static void round_trip(void **state)
 	assert_int_equal(e.btf_size, 5);
 	assert_memory_equal(e.btf, want.btf, 5);
 	assert_string_equal(e.diag, want.diag);
+	assert_string_equal(e.warn, want.warn);
 	ew_cache_entry_free(&e);
 	ew_cache_entry_free(&want);
 }
@@ -163,7 +165,7 @@ static void cut_short_or_flipped(void **state)
 static void another_format(void **state)
 {
 	char path[4096];
-	uint32_t format = 2;
+	uint32_t format = 1;	/* the first format, before dependencies */
 	int fd;
 
 	(void)state;
@@ -173,6 +175,43 @@ static void another_format(void **state)
 	assert_true(pwrite(fd, &format, sizeof(format), 8) == sizeof(format));
 	close(fd);
 	expect_refused(-EINVAL, "not an entry of this format");
+}
+
+/* A library the compile loaded was replaced since (an upgrade under the
+ * same version): the entry is stale. */
+static void dependency_changed(void **state)
+{
+	struct ew_cache_entry e;
+	struct timespec t[2] = { { 1000, 0 }, { 1000, 0 } };
+	char lib[200], why[128];
+	FILE *f;
+
+	(void)state;
+	snprintf(lib, sizeof(lib), "%s/libfake.so", dir);
+	f = fopen(lib, "w");
+	fputs("v1", f);
+	fclose(f);
+	sample(&e);
+	ew_cache_add_loaded(&e);
+	assert_true(e.ndeps > 0);	/* this test's own libraries */
+	snprintf(e.deps[0].path, sizeof(e.deps[0].path), "%s", lib);
+	e.deps[0].ino = 0;	/* made below from the file itself */
+	{
+		struct stat st;
+
+		assert_int_equal(stat(lib, &st), 0);
+		e.deps[0].ino = st.st_ino;
+		e.deps[0].size = st.st_size;
+		e.deps[0].mtime_sec = st.st_mtim.tv_sec;
+		e.deps[0].mtime_nsec = st.st_mtim.tv_nsec;
+	}
+	assert_int_equal(ew_cache_write(dir, key, &e, why, sizeof(why)), 0);
+	ew_cache_entry_free(&e);
+	assert_int_equal(ew_cache_read(dir, key, &e, why, sizeof(why)), 0);
+	ew_cache_entry_free(&e);
+	assert_int_equal(utimensat(AT_FDCWD, lib, t, 0), 0);
+	expect_refused(-ESTALE, "libfake.so changed since it was compiled");
+	unlink(lib);
 }
 
 static void another_keys_entry(void **state)
@@ -324,6 +363,7 @@ int main(void)
 		cmocka_unit_test(no_entry_is_a_miss),
 		cmocka_unit_test(cut_short_or_flipped),
 		cmocka_unit_test(another_format),
+		cmocka_unit_test(dependency_changed),
 		cmocka_unit_test(another_keys_entry),
 		cmocka_unit_test(untrusted_files),
 		cmocka_unit_test(map_reference_out_of_range),
