@@ -225,24 +225,20 @@ static int load_cached(const struct ew_program_set *set, int type, const char *n
 	int id = set->btf ? btf__find_by_name_kind(set->btf, name, BTF_KIND_FUNC) : -1;
 	struct bpf_func_info fi = { 0, id > 0 ? id : 0 };
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .kern_version = set->cached->kern_version);
+	bool with_btf = id > 0;
 	int fd;
 
-	if (id > 0) {
-		opts.prog_btf_fd = set->btf_fd;
-		opts.func_info = &fi;
-		opts.func_info_cnt = 1;
-		opts.func_info_rec_size = sizeof(fi);
-		fd = bcc_prog_load_xattr(type, name, set->cached->license, p->insns,
-					 &opts, p->insn_cnt * sizeof(*p->insns),
-					 NULL, 0, true);
-		if (fd >= 0)
+	for (;;) {
+		opts.prog_btf_fd = with_btf ? set->btf_fd : 0;
+		opts.func_info = with_btf ? &fi : NULL;
+		opts.func_info_cnt = with_btf;
+		opts.func_info_rec_size = with_btf ? sizeof(fi) : 0;
+		fd = bcc_prog_load_xattr(type, name, set->cached->license, p->insns, &opts,
+					 p->insn_cnt * sizeof(*p->insns), NULL, 0, true);
+		if (fd >= 0 || !with_btf)
 			return fd;
+		with_btf = false;
 	}
-	memset(&opts, 0, sizeof(opts));
-	opts.sz = sizeof(opts);
-	opts.kern_version = set->cached->kern_version;
-	return bcc_prog_load_xattr(type, name, set->cached->license, p->insns, &opts,
-				   p->insn_cnt * sizeof(*p->insns), NULL, 0, true);
 }
 
 /* A BCC module's with its BTF (the verifier's messages then quote the

@@ -145,27 +145,28 @@ static bool refs_in_range(const struct ew_cache_prog *p, uint32_t nmaps)
 	return true;
 }
 
-static void dep_of(struct ew_cache_dep *d, const char *path, const struct stat *st)
+void ew_cache_identity(const char *path, struct ew_cache_dep *d)
 {
+	struct stat st;
+
 	memset(d, 0, sizeof(*d));
 	snprintf(d->path, sizeof(d->path), "%s", path);
-	d->ino = st->st_ino;
-	d->size = st->st_size;
-	d->mtime_sec = st->st_mtim.tv_sec;
-	d->mtime_nsec = st->st_mtim.tv_nsec;
+	if (stat(path, &st))
+		return;		/* gone: all zeros, which no file matches */
+	d->ino = st.st_ino;
+	d->size = st.st_size;
+	d->mtime_sec = st.st_mtim.tv_sec;
+	d->mtime_nsec = st.st_mtim.tv_nsec;
 }
 
 /* The files the compile used are still those files. */
 static int changed_dep(const struct ew_cache_entry *e, char *out, size_t len)
 {
 	struct ew_cache_dep now;
-	struct stat st;
 	uint32_t i;
 
 	for (i = 0; i < e->ndeps; i++) {
-		if (stat(e->deps[i].path, &st))
-			memset(&st, 0, sizeof(st));
-		dep_of(&now, e->deps[i].path, &st);
+		ew_cache_identity(e->deps[i].path, &now);
 		if (memcmp(&now, &e->deps[i], sizeof(now))) {
 			snprintf(out, len, "%s changed since it was compiled", e->deps[i].path);
 			return -ESTALE;
@@ -177,13 +178,15 @@ static int changed_dep(const struct ew_cache_entry *e, char *out, size_t len)
 static int add_one(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	struct ew_cache_entry *e = arg;
-	struct stat st;
+	struct ew_cache_dep d;
 
 	(void)size;
 	if (!info->dlpi_name || !*info->dlpi_name || e->ndeps >= EW_CACHE_MAX_DEPS ||
-	    strlen(info->dlpi_name) >= sizeof(e->deps[0].path) || stat(info->dlpi_name, &st))
+	    strlen(info->dlpi_name) >= sizeof(d.path))
 		return 0;
-	dep_of(&e->deps[e->ndeps++], info->dlpi_name, &st);
+	ew_cache_identity(info->dlpi_name, &d);
+	if (d.ino)	/* a file, not the vDSO */
+		e->deps[e->ndeps++] = d;
 	return 0;
 }
 
@@ -211,7 +214,7 @@ static int parse(const uint8_t *buf, size_t size, const uint8_t key[EW_CACHE_KEY
 	if (memcmp(sum, h->sum, sizeof(sum)))
 		return why(out, len, -EBADMSG, "truncated or corrupt (its checksum does not match)");
 	if (h->nprogs > EW_CACHE_MAX_PROGS || h->nmaps > EW_CACHE_MAX_MAPS ||
-	    !memchr(h->license, 0, sizeof(h->license)))
+	    h->ndeps > EW_CACHE_MAX_DEPS || !memchr(h->license, 0, sizeof(h->license)))
 		return why(out, len, -EINVAL, "corrupt (counts out of range)");
 	memcpy(e->license, h->license, sizeof(e->license));
 	e->kern_version = h->kern_version;
@@ -240,8 +243,6 @@ static int parse(const uint8_t *buf, size_t size, const uint8_t key[EW_CACHE_KEY
 	for (i = 0; i < e->nprogs; i++)
 		if (!refs_in_range(&e->progs[i], e->nmaps))
 			return why(out, len, -EINVAL, "corrupt (a map reference out of range)");
-	if (h->ndeps > EW_CACHE_MAX_DEPS)
-		return why(out, len, -EINVAL, "corrupt (counts out of range)");
 	for (i = 0; i < h->ndeps; i++) {
 		const struct ew_cache_dep *d = take(&c, sizeof(*d));
 

@@ -68,6 +68,10 @@ struct ew_cache_entry {
 	struct ew_cache_dep deps[EW_CACHE_MAX_DEPS];
 };
 
+/* PATH's identity (inode, size, modification time), all zeros if it is
+ * gone: what the key and the dependency check compare files by. */
+void ew_cache_identity(const char *path, struct ew_cache_dep *d);
+
 /* Adds the objects this process has loaded to E's dependencies. */
 void ew_cache_add_loaded(struct ew_cache_entry *e);
 

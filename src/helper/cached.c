@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -34,28 +33,19 @@ static void key_add_file(struct ew_cache_key *k, const char *path)
 
 /* Where a path leads, and when that changed: a headers package upgraded
  * in place is new headers. */
+static void key_add_object(struct ew_cache_key *k, const char *path)
+{
+	struct ew_cache_dep id;
+
+	ew_cache_identity(path, &id);
+	ew_cache_key_add(k, &id, sizeof(id));
+}
+
 static void key_add_dir(struct ew_cache_key *k, const char *path)
 {
 	char real[PATH_MAX];
-	struct stat st = { 0 };
 
-	if (!realpath(path, real))
-		snprintf(real, sizeof(real), "%s", path);
-	stat(real, &st);
-	ew_cache_key_add_str(k, real);
-	ew_cache_key_add(k, &st.st_ino, sizeof(st.st_ino));
-	ew_cache_key_add(k, &st.st_mtim, sizeof(st.st_mtim));
-}
-
-static void key_add_object(struct ew_cache_key *k, const char *path)
-{
-	struct stat st = { 0 };
-
-	stat(path, &st);
-	ew_cache_key_add_str(k, path);
-	ew_cache_key_add(k, &st.st_ino, sizeof(st.st_ino));
-	ew_cache_key_add(k, &st.st_size, sizeof(st.st_size));
-	ew_cache_key_add(k, &st.st_mtim, sizeof(st.st_mtim));
+	key_add_object(k, realpath(path, real) ? real : path);
 }
 
 /* -DMACRO="path" for a pinned map: where a reload pins changes each time,

@@ -276,6 +276,7 @@ static int compile_and_attach(struct ew_request *rq, struct ew_attach_plan *plan
 	struct ew_loaded ld;
 	struct ew_capture cap;
 	double t0, t1, t2;
+	int gen_fd;
 	bool small;
 	void *mod;
 	int ret;
@@ -311,8 +312,8 @@ static int compile_and_attach(struct ew_request *rq, struct ew_attach_plan *plan
 	free(marked);
 	free(quote_dir);
 	t1 = ew_now_ms();
-	if (mod && ew_bcc()->table_fd(mod, EW_MAP_GEN) >= 0 &&
-	    ew_write_generation(ew_bcc()->table_fd(mod, EW_MAP_GEN), rq->gen)) {
+	gen_fd = mod ? ew_bcc()->table_fd(mod, EW_MAP_GEN) : -1;
+	if (gen_fd >= 0 && ew_write_generation(gen_fd, rq->gen)) {
 		free(ew_capture_end(&cap));
 		remove_headers(rq, dir);
 		return 1 + ew_fail("cannot write the probe's generation into its gen map", NULL);
