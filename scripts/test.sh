@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test:
-#   sudo scripts/test.sh
+# Installs what is missing (scripts/setup.sh test: what scripts/run.sh installs
+# and the test tools), builds, and runs every test. As root:
+#   scripts/test.sh                   (or: sudo scripts/test.sh)
 # 1. the whole suite under ctest: unit tests, integration tests with real BPF
 #    (containers, live reload, rotation, the .deb, reliability, valgrind), the
 #    kprobe smoke test in a qemu guest, the benchmark's smoke run;
@@ -11,9 +12,13 @@
 #    FUZZ_SECONDS to change it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-"$here/setup.sh"
-"$here/build.sh"
+"$here/setup.sh" test
 cd "$here/.."
+# The tests back on in a build/ that scripts/run.sh configured without them.
+if grep -qx 'BUILD_TESTING:BOOL=OFF' build/CMakeCache.txt 2>/dev/null; then
+	cmake -S . -B build -DBUILD_TESTING=ON >/dev/null
+fi
+"$here/build.sh"
 
 (cd build && ctest --output-on-failure --timeout 1200)
 
